@@ -1,0 +1,157 @@
+"""The component's inputs.
+
+These TypedDicts are the public API in every language: Pulumi's component analyzer turns them, and
+the docstring under each field, into the package schema. Keep them plain: no unions other than with
+None, no ``from __future__ import annotations`` (the analyzer reads real annotations), and read them
+with ``.get()`` because a plain dict arrives when the engine constructs the component.
+"""
+
+from typing import NotRequired, TypedDict
+
+import pulumi
+
+
+class PortMappingArgs(TypedDict):
+    """A port the container listens on. awsvpc tasks publish the same port on the task's ENI."""
+
+    container_port: int
+    """The port number, 1-65535."""
+    protocol: NotRequired[str]
+    """`tcp` (default) or `udp`."""
+    name: NotRequired[str]
+    """A name for the mapping (used by Service Connect)."""
+
+
+class HealthCheckArgs(TypedDict):
+    """An ECS container health check. ECS ignores the image's own HEALTHCHECK."""
+
+    command: list[str]
+    """The command, starting with `CMD` or `CMD-SHELL`, e.g. `["CMD-SHELL", "curl -f http://localhost:8080/health"]`."""
+    interval: NotRequired[int]
+    """Seconds between checks, 5-300 (default 30)."""
+    timeout: NotRequired[int]
+    """Seconds before a check counts as failed, 2-60 (default 5)."""
+    retries: NotRequired[int]
+    """Consecutive failures before the container is unhealthy, 1-10 (default 3)."""
+    start_period: NotRequired[int]
+    """Grace period in seconds before failures count, 0-300 (default 0)."""
+
+
+class ContainerArgs(TypedDict):
+    """An application container. It always runs with a read-only root filesystem."""
+
+    name: str
+    """Container name: letters, digits, `-` and `_`; not `datadog-agent` or `datadog-init`."""
+    image: str
+    """Image reference, e.g. `ghcr.io/acme/checkout:1.4.2`. Pin a tag or a digest."""
+    cpu: NotRequired[int]
+    """CPU units reserved for the container (1024 = one vCPU)."""
+    memory: NotRequired[int]
+    """Hard memory limit in MiB."""
+    memory_reservation: NotRequired[int]
+    """Soft memory reservation in MiB."""
+    essential: NotRequired[bool]
+    """Whether the task stops when this container stops (default true)."""
+    port_mappings: NotRequired[list[PortMappingArgs]]
+    """Ports the container listens on."""
+    writable_paths: NotRequired[list[str]]
+    """Absolute paths the container writes to; each gets its own volume on task storage, e.g. `["/tmp"]`."""
+    environment: NotRequired[dict[str, str]]
+    """Plain environment variables. Credentials belong in `secrets`, never here."""
+    secrets: NotRequired[dict[str, pulumi.Input[str]]]
+    """Environment variables read from Secrets Manager (ARN) or SSM Parameter Store (ARN or `/name`) at start-up."""
+    command: NotRequired[list[str]]
+    """Overrides the image's CMD."""
+    entry_point: NotRequired[list[str]]
+    """Overrides the image's ENTRYPOINT."""
+    working_directory: NotRequired[str]
+    """Working directory of the command."""
+    user: NotRequired[str]
+    """User (and group) the container runs as, e.g. `1000:1000`."""
+    health_check: NotRequired[HealthCheckArgs]
+    """Container health check."""
+    docker_labels: NotRequired[dict[str, str]]
+    """Extra Docker labels; the unified service tagging labels are added for you."""
+    depends_on_agent: NotRequired[bool]
+    """Start only once the Datadog Agent is healthy (default true), so early traces and metrics are not lost."""
+
+
+class DatadogArgs(TypedDict):
+    """How the Datadog Agent sidecar runs and how the app containers reach it."""
+
+    api_key_secret_arn: pulumi.Input[str]
+    """Where the Datadog API key lives: a Secrets Manager secret ARN or an SSM parameter (ARN or `/name`). Never the key itself."""
+    site: NotRequired[str]
+    """Datadog site, e.g. `datadoghq.com` (default), `datadoghq.eu`, `us5.datadoghq.com`."""
+    env: NotRequired[str]
+    """Unified service tagging `env` (DD_ENV)."""
+    service: NotRequired[str]
+    """Unified service tagging `service` (DD_SERVICE); defaults to the component's name."""
+    version: NotRequired[str]
+    """Unified service tagging `version` (DD_VERSION)."""
+    agent_image: NotRequired[str]
+    """Datadog Agent image, pinned to a version or digest (never `latest`). Defaults to a tested 7.x release."""
+    agent_cpu: NotRequired[int]
+    """CPU units for the agent container (default 256)."""
+    agent_memory: NotRequired[int]
+    """Memory limit in MiB for the agent container (default 512)."""
+    transport: NotRequired[str]
+    """How apps send traces and DogStatsD metrics: `unix` sockets in /var/run/datadog (default) or `tcp` on localhost:8126/8125."""
+    task_collection: NotRequired[bool]
+    """Orchestrator Explorer task collection (DD_ECS_TASK_COLLECTION_ENABLED, default true); adds the read-only ECS permissions it needs."""
+    agent_environment: NotRequired[dict[str, str]]
+    """Extra plain environment variables for the agent, e.g. `{"DD_LOG_LEVEL": "warn"}`."""
+
+
+class LoadBalancerArgs(TypedDict):
+    """Registers a container port with an existing target group."""
+
+    target_group_arn: pulumi.Input[str]
+    """ARN of the target group (target type `ip`)."""
+    container_name: str
+    """The app container that receives the traffic."""
+    container_port: int
+    """One of that container's port mappings."""
+
+
+class DatadogFargateServiceArgs(TypedDict):
+    """A Fargate service with the Datadog Agent as a sidecar, every container on a read-only root filesystem."""
+
+    cluster_arn: pulumi.Input[str]
+    """ARN of the ECS cluster the service runs in."""
+    subnet_ids: list[pulumi.Input[str]]
+    """Subnets for the tasks' network interfaces (private subnets recommended)."""
+    security_group_ids: NotRequired[list[pulumi.Input[str]]]
+    """Security groups for the tasks. When omitted, an egress-only group is created in `vpc_id`."""
+    vpc_id: NotRequired[pulumi.Input[str]]
+    """VPC for the egress-only security group created when `security_group_ids` is omitted."""
+    assign_public_ip: NotRequired[bool]
+    """Give tasks a public IP (default false: tasks stay on private networking)."""
+    cpu: NotRequired[int]
+    """Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384 (default 512)."""
+    memory: NotRequired[int]
+    """Task memory in MiB, valid for the chosen cpu on Fargate (default 1024)."""
+    cpu_architecture: NotRequired[str]
+    """`X86_64` (default) or `ARM64`."""
+    ephemeral_storage_gib: NotRequired[int]
+    """Task ephemeral storage in GiB, 21-200 (default: Fargate's 20). The writable volumes live here."""
+    containers: list[ContainerArgs]
+    """The application containers (at least one)."""
+    datadog: DatadogArgs
+    """Datadog Agent settings."""
+    desired_count: NotRequired[int]
+    """Number of tasks to keep running (default 1)."""
+    load_balancers: NotRequired[list[LoadBalancerArgs]]
+    """Target groups to register containers with."""
+    health_check_grace_period_seconds: NotRequired[int]
+    """Seconds to ignore load balancer health checks after a task starts (only with `load_balancers`)."""
+    log_retention_days: NotRequired[int]
+    """CloudWatch Logs retention for the task's log group (default 30)."""
+    log_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """KMS key ARN to encrypt the log group with."""
+    execution_role_arn: NotRequired[pulumi.Input[str]]
+    """Use this execution role instead of creating one. It must be able to read the task's secrets."""
+    task_role_arn: NotRequired[pulumi.Input[str]]
+    """Use this task role instead of creating one."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every taggable resource; propagated to tasks."""

@@ -1,0 +1,500 @@
+"""Turn user args into a `ServiceSpec`, or raise one error that lists every problem.
+
+Runs before any child resource registers, so bad input never leaves half a stack behind. Each
+problem names the field (as a path such as `containers[0].writable_paths[1]`), the value and what
+is allowed. Values that may be secrets are never echoed.
+"""
+
+import difflib
+import posixpath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import pulumi
+
+from . import defaults, secret_refs
+from .args import (
+    ContainerArgs,
+    DatadogArgs,
+    DatadogFargateServiceArgs,
+    HealthCheckArgs,
+    LoadBalancerArgs,
+    PortMappingArgs,
+)
+from .fargate import EPHEMERAL_STORAGE_GIB, TASK_SIZES, describe_memory
+from .spec import (
+    ContainerSpec,
+    DatadogSpec,
+    HealthCheckSpec,
+    LoadBalancerSpec,
+    MountSpec,
+    PortSpec,
+    ServiceSpec,
+)
+
+T = TypeVar("T")
+
+_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+# Names that look like credentials must come from `secrets`, never plaintext environment.
+_SECRET_LIKE = re.compile(r"API_KEY|SECRET|PASSWORD", re.IGNORECASE)
+# Variables the component sets on app containers; a user value would silently fight ours.
+_MANAGED_APP_ENV = frozenset(
+    {"DD_ENV", "DD_SERVICE", "DD_VERSION", "DD_AGENT_HOST", "DD_TRACE_AGENT_URL", "DD_DOGSTATSD_URL"}
+)
+_MANAGED_AGENT_ENV = frozenset(
+    {
+        "ECS_FARGATE",
+        "DD_SITE",
+        "DD_API_KEY",
+        "DD_APM_RECEIVER_SOCKET",
+        "DD_DOGSTATSD_SOCKET",
+        "DD_ECS_TASK_COLLECTION_ENABLED",
+    }
+)
+
+
+class InvalidArgsError(ValueError):
+    """DatadogFargateService was given arguments it cannot deploy safely."""
+
+    def __init__(self, resource_name: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f'DatadogFargateService "{resource_name}": {len(self.problems)} invalid argument(s):\n'
+            f"{lines}"
+        )
+
+
+def _show(value: object) -> str:
+    return repr(value) if not isinstance(value, str) else f'"{value}"'
+
+
+class _Reader:
+    """Reads one mapping of args, recording a problem per bad field instead of stopping."""
+
+    def __init__(
+        self, problems: list[str], path: str, data: object, schema: type | None = None
+    ) -> None:
+        self.problems = problems
+        self.path = path
+        self.data: Mapping[str, Any] = {}
+        if not isinstance(data, Mapping):
+            self.fail("", data, "must be an object")
+            return
+        self.data = data
+        if schema is not None:
+            self._check_keys(schema)
+
+    def at(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str | int, value: object, allowed: str) -> None:
+        where = self.at(key) if key != "" else (self.path or "args")
+        self.problems.append(f"{where}: {_show(value)} {allowed}")
+
+    def _check_keys(self, schema: type) -> None:
+        # A misspelled key would otherwise be ignored without a trace: the bug this project fights.
+        known = list(schema.__annotations__)
+        for key in self.data:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else f"; known: {', '.join(known)}"
+                self.problems.append(f"{self.at(str(key))}: unknown argument{hint}")
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def string(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, value, "is required: a non-empty string")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, value, "must be a non-empty string")
+            return default
+        return value
+
+    def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:
+        value = self.string(key, default)
+        if value is not None and value not in allowed:
+            self.fail(key, value, f"is not allowed; use one of: {', '.join(allowed)}")
+            return default
+        return value or default
+
+    def integer(
+        self, key: str, default: int | None, lo: int | None = None, hi: int | None = None
+    ) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        # bool is an int in Python; `cpu: True` is a mistake, not 1.
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(key, value, "must be a whole number")
+            return default
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            bounds = f"{lo}-{hi}" if hi is not None else f"at least {lo}"
+            self.fail(key, value, f"is out of range; allowed: {bounds}")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(key, value, "must be true or false")
+            return default
+        return value
+
+    def input_str(self, key: str, *, required: bool = False) -> pulumi.Input[str] | None:
+        """A string that may also be an Output of another resource (checked when it resolves)."""
+        value = self.data.get(key)
+        if isinstance(value, pulumi.Output):
+            return value
+        return self.string(key, required=required)
+
+    def items(self, key: str, *, required: bool = False) -> list[tuple[str, Any]]:
+        """The elements of a list field as (path, value) pairs."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, value, "is required: a non-empty list")
+            return []
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            self.fail(key, value, "must be a list")
+            return []
+        if required and not value:
+            self.fail(key, value, "must not be empty")
+        return [(f"{self.at(key)}[{i}]", v) for i, v in enumerate(value)]
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        if self.data.get(key) is None:
+            return None
+        out = []
+        for where, v in self.items(key):
+            if isinstance(v, str):
+                out.append(v)
+            else:
+                self.problems.append(f"{where}: {_show(v)} must be a string")
+        return tuple(out)
+
+    def string_map(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.fail(key, value, "must be an object of name to value")
+            return {}
+        return dict(value)
+
+    def nested(self, key: str, schema: type) -> "_Reader":
+        return _Reader(self.problems, self.at(key), self.data.get(key), schema)
+
+
+def _each(
+    reader: _Reader, key: str, schema: type, build: Callable[[_Reader], T], required: bool = False
+) -> list[T]:
+    return [
+        build(_Reader(reader.problems, where, value, schema))
+        for where, value in reader.items(key, required=required)
+    ]
+
+
+def _volume_slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+
+
+def _writable_paths(r: _Reader, container: str, taken: set[str]) -> tuple[MountSpec, ...]:
+    mounts: list[MountSpec] = []
+    seen: set[str] = set()
+    for where, path in r.items("writable_paths"):
+        problem = None
+        if not isinstance(path, str) or not path.startswith("/"):
+            problem = 'must be an absolute path such as "/tmp"'
+        elif posixpath.normpath(path) == "/":
+            problem = "is the root filesystem; list the directories the app writes instead"
+        elif posixpath.normpath(path) != path.rstrip("/") or "//" in path:
+            problem = f'is not a normalized path; write "{posixpath.normpath(path)}"'
+        elif (path.rstrip("/") + "/").startswith(defaults.SOCKETS_DIR + "/"):
+            problem = (
+                f"is inside {defaults.SOCKETS_DIR}, which the component mounts read-only "
+                "for the Datadog sockets; choose another path"
+            )
+        elif path.rstrip("/") in seen:
+            problem = "is listed twice; list each path once"
+        if problem:
+            r.problems.append(f"{where}: {_show(path)} {problem}")
+            continue
+        clean = path.rstrip("/")
+        seen.add(clean)
+        # Volume names must be unique in the task: `container-path`, with a counter on collision.
+        base = name = f"{container}-{_volume_slug(clean)}"[:240]
+        n = 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        taken.add(name)
+        mounts.append(MountSpec(volume=name, path=clean))
+    return tuple(mounts)
+
+
+def _environment(r: _Reader, key: str, managed: frozenset[str], owner: str) -> dict[str, str]:
+    env = r.string_map(key)
+    for name, value in env.items():
+        where = f"{r.at(key)}.{name}"
+        if not isinstance(value, str):
+            r.problems.append(f"{where}: {_show(value)} must be a string")
+        elif _SECRET_LIKE.search(name):
+            # Never echo the value: it is probably the credential itself.
+            r.problems.append(
+                f"{where}: {secret_refs.redact(value)} looks like a credential in plaintext "
+                f"environment; move it to {owner} as a Secrets Manager or SSM reference"
+            )
+        elif name in managed:
+            r.problems.append(
+                f"{where}: {_show(value)} is set by the component; configure it through "
+                "the `datadog` args instead"
+            )
+    return {k: v for k, v in env.items() if isinstance(v, str)}
+
+
+def check_secret_ref(where: str, value: str) -> str | None:
+    """The problem with one secret reference, or None."""
+    if secret_refs.is_valid(value):
+        return None
+    return f"{where}: {secret_refs.redact(value)} is not a secret reference; use {secret_refs.ALLOWED}"
+
+
+def _secret_ref(r: _Reader, where: str, value: object) -> pulumi.Input[str] | None:
+    if isinstance(value, pulumi.Output):
+        return value
+    if not isinstance(value, str):
+        r.problems.append(f"{where}: {type(value).__name__} must be a string reference")
+        return None
+    problem = check_secret_ref(where, value)
+    if problem:
+        r.problems.append(problem)
+        return None
+    return value
+
+
+def _port(r: _Reader) -> PortSpec:
+    return PortSpec(
+        container_port=r.integer("container_port", None, 1, 65535) or 0,
+        protocol=r.choice("protocol", "tcp", ("tcp", "udp")),
+        name=r.string("name"),
+    )
+
+
+def _health_check(r: _Reader) -> HealthCheckSpec:
+    command = r.strings("command") or ()
+    if not command or command[0] not in ("CMD", "CMD-SHELL") or len(command) < 2:
+        r.fail("command", list(command), 'must start with "CMD" or "CMD-SHELL" followed by the check')
+    return HealthCheckSpec(
+        command=command,
+        interval=r.integer("interval", 30, 5, 300) or 30,
+        timeout=r.integer("timeout", 5, 2, 60) or 5,
+        retries=r.integer("retries", 3, 1, 10) or 3,
+        start_period=r.integer("start_period", 0, 0, 300) or 0,
+    )
+
+
+def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
+    name = r.string("name", "", required=True) or ""
+    if name and not _CONTAINER_NAME.match(name):
+        r.fail("name", name, "must be 1-255 letters, digits, '-' or '_'")
+    elif name in defaults.RESERVED_CONTAINER_NAMES:
+        r.fail("name", name, f"is reserved for the Datadog sidecar; reserved: {', '.join(sorted(defaults.RESERVED_CONTAINER_NAMES))}")
+    image = r.string("image", "", required=True) or ""
+    if image and any(ch.isspace() for ch in image):
+        r.fail("image", image, "must not contain whitespace")
+
+    ports = tuple(_each(r, "port_mappings", PortMappingArgs, _port))
+    agent_ports = {defaults.APM_PORT, defaults.DOGSTATSD_PORT}
+    for i, port in enumerate(ports):
+        if port.container_port in agent_ports:
+            # awsvpc tasks share one network namespace: the agent already listens there.
+            r.problems.append(
+                f"{r.at('port_mappings')}[{i}].container_port: {port.container_port} is used by the "
+                f"Datadog Agent in the same task ({defaults.APM_PORT}/tcp APM, "
+                f"{defaults.DOGSTATSD_PORT}/udp DogStatsD); choose another port"
+            )
+    seen_ports = [(p.container_port, p.protocol) for p in ports]
+    if len(set(seen_ports)) != len(seen_ports):
+        r.fail("port_mappings", [p.container_port for p in ports], "lists the same port twice")
+
+    environment = _environment(r, "environment", _MANAGED_APP_ENV, f"{r.at('secrets')}")
+    secrets: list[tuple[str, pulumi.Input[str]]] = []
+    for key, value in r.string_map("secrets").items():
+        ref = _secret_ref(r, f"{r.at('secrets')}.{key}", value)
+        if key in environment:
+            r.problems.append(
+                f"{r.at('secrets')}.{key}: is also in environment; set each variable in one place"
+            )
+        if ref is not None:
+            secrets.append((key, ref))
+
+    health = r.get("health_check")
+    labels = r.string_map("docker_labels")
+    for key, value in labels.items():
+        if not isinstance(value, str):
+            r.problems.append(f"{r.at('docker_labels')}.{key}: {_show(value)} must be a string")
+    return ContainerSpec(
+        name=name,
+        image=image,
+        cpu=r.integer("cpu", None, 0, 16384),
+        memory=r.integer("memory", None, 6),
+        memory_reservation=r.integer("memory_reservation", None, 4),
+        essential=r.boolean("essential", True),
+        ports=ports,
+        writable=_writable_paths(r, name or "app", volumes),
+        environment=tuple(sorted(environment.items())),
+        secrets=tuple(secrets),
+        command=r.strings("command"),
+        entry_point=r.strings("entry_point"),
+        working_directory=r.string("working_directory"),
+        user=r.string("user"),
+        health_check=None if health is None else _health_check(r.nested("health_check", HealthCheckArgs)),
+        docker_labels=tuple(sorted((k, v) for k, v in labels.items() if isinstance(v, str))),
+        depends_on_agent=r.boolean("depends_on_agent", True),
+    )
+
+
+def _agent_image(r: _Reader) -> str:
+    image = r.string("agent_image", defaults.DEFAULT_AGENT_IMAGE) or defaults.DEFAULT_AGENT_IMAGE
+    if any(ch.isspace() for ch in image):
+        r.fail("agent_image", image, "must not contain whitespace")
+        return image
+    last = image.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last and "@" not in last else None
+    if "@" not in image and tag in (None, "latest"):
+        r.fail(
+            "agent_image",
+            image,
+            "is not pinned; use a version tag such as "
+            f'"{defaults.DEFAULT_AGENT_IMAGE}" or a digest (@sha256:...)',
+        )
+    return image
+
+
+def _datadog(r: _Reader, name: str) -> DatadogSpec:
+    api_key = r.get("api_key_secret_arn")
+    if api_key is None:
+        r.fail("api_key_secret_arn", None, f"is required; use {secret_refs.ALLOWED}")
+    ref = None if api_key is None else _secret_ref(r, r.at("api_key_secret_arn"), api_key)
+    return DatadogSpec(
+        api_key=ref or "",
+        site=r.choice("site", defaults.DEFAULT_SITE, defaults.SITES),
+        env=r.string("env"),
+        service=r.string("service", name) or name,
+        version=r.string("version"),
+        agent_image=_agent_image(r),
+        agent_cpu=r.integer("agent_cpu", defaults.DEFAULT_AGENT_CPU, 0, 16384) or 0,
+        agent_memory=r.integer("agent_memory", defaults.DEFAULT_AGENT_MEMORY, 128)
+        or defaults.DEFAULT_AGENT_MEMORY,
+        transport=r.choice("transport", "unix", defaults.TRANSPORTS),
+        task_collection=r.boolean("task_collection", True),
+        agent_environment=tuple(
+            sorted(
+                _environment(
+                    r, "agent_environment", _MANAGED_AGENT_ENV, "datadog.api_key_secret_arn"
+                ).items()
+            )
+        ),
+    )
+
+
+def _task_size(r: _Reader, spec_containers: Sequence[ContainerSpec], dd: DatadogSpec) -> tuple[int, int]:
+    cpu = r.integer("cpu", defaults.DEFAULT_TASK_CPU) or defaults.DEFAULT_TASK_CPU
+    memory = r.integer("memory", defaults.DEFAULT_TASK_MEMORY) or defaults.DEFAULT_TASK_MEMORY
+    if cpu not in TASK_SIZES:
+        r.fail("cpu", cpu, f"is not a Fargate task size; use one of: {', '.join(map(str, TASK_SIZES))}")
+        return cpu, memory
+    if memory not in TASK_SIZES[cpu]:
+        r.fail("memory", memory, f"is not valid with cpu {cpu} on Fargate; allowed: {describe_memory(cpu)}")
+    used_cpu = dd.agent_cpu + sum(c.cpu or 0 for c in spec_containers)
+    if used_cpu > cpu:
+        r.fail("cpu", cpu, f"is less than the containers' total cpu {used_cpu} (agent {dd.agent_cpu})")
+    used_mem = dd.agent_memory + sum(c.memory or c.memory_reservation or 0 for c in spec_containers)
+    if used_mem > memory:
+        r.fail("memory", memory, f"is less than the containers' total memory {used_mem} MiB (agent {dd.agent_memory})")
+    return cpu, memory
+
+
+def _load_balancer(r: _Reader, containers: Mapping[str, ContainerSpec]) -> LoadBalancerSpec:
+    target = r.input_str("target_group_arn", required=True) or ""
+    name = r.string("container_name", "", required=True) or ""
+    port = r.integer("container_port", 0, 1, 65535) or 0
+    if name and name not in containers:
+        r.fail("container_name", name, f"is not an app container; containers: {', '.join(containers)}")
+    elif name and port not in {p.container_port for p in containers[name].ports}:
+        r.fail("container_port", port, f'is not in the port_mappings of container "{name}"')
+    return LoadBalancerSpec(target_group_arn=target, container_name=name, container_port=port)
+
+
+def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> ServiceSpec:
+    """Check every argument; return the normalized spec or raise `InvalidArgsError`."""
+    problems: list[str] = []
+    r = _Reader(problems, "", args, DatadogFargateServiceArgs)
+
+    dd = _datadog(r.nested("datadog", DatadogArgs), name)
+    volumes = {v for v, _ in defaults.AGENT_VOLUMES}
+    containers = _each(
+        r, "containers", ContainerArgs, lambda c: _container(c, volumes, dd.transport), required=True
+    )
+    names = [c.name for c in containers if c.name]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        r.fail("containers", dup, "is used by more than one container; names must be unique")
+    cpu, memory = _task_size(r, containers, dd)
+
+    subnets = [v for _, v in r.items("subnet_ids", required=True)]
+    groups = [v for _, v in r.items("security_group_ids")]
+    vpc_id = r.input_str("vpc_id")
+    if not groups and vpc_id is None:
+        r.fail("security_group_ids", None, "or vpc_id is required: pass security groups, or a VPC in which to create an egress-only group")
+    by_name = {c.name: c for c in containers}
+    load_balancers = _each(r, "load_balancers", LoadBalancerArgs, lambda lb: _load_balancer(lb, by_name))
+    grace = r.integer("health_check_grace_period_seconds", None, 0, 2147483647)
+    if grace is not None and not load_balancers:
+        r.fail("health_check_grace_period_seconds", grace, "only applies with load_balancers")
+    retention = r.integer("log_retention_days", defaults.DEFAULT_LOG_RETENTION_DAYS)
+    if retention not in defaults.LOG_RETENTION_DAYS:
+        r.fail("log_retention_days", retention, f"is not a CloudWatch Logs retention; use one of: {', '.join(map(str, defaults.LOG_RETENTION_DAYS))}")
+    tags = r.string_map("tags")
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            r.problems.append(f"tags.{key}: {_show(value)} must be a string")
+    storage = r.integer("ephemeral_storage_gib", None)
+    if storage is not None and storage not in EPHEMERAL_STORAGE_GIB:
+        r.fail("ephemeral_storage_gib", storage, "is out of range; allowed: 21-200 (omit it for Fargate's default 20)")
+
+    spec = ServiceSpec(
+        name=name,
+        cluster_arn=r.input_str("cluster_arn", required=True) or "",
+        subnet_ids=tuple(subnets),
+        security_group_ids=tuple(groups),
+        vpc_id=vpc_id,
+        assign_public_ip=r.boolean("assign_public_ip", False),
+        cpu=cpu,
+        memory=memory,
+        cpu_architecture=r.choice("cpu_architecture", "X86_64", defaults.CPU_ARCHITECTURES),
+        ephemeral_storage_gib=storage,
+        containers=tuple(containers),
+        datadog=dd,
+        desired_count=r.integer("desired_count", 1, 0, 10000) or 0,
+        load_balancers=tuple(load_balancers),
+        health_check_grace_period_seconds=grace,
+        log_retention_days=retention or defaults.DEFAULT_LOG_RETENTION_DAYS,
+        log_kms_key_arn=r.input_str("log_kms_key_arn"),
+        execution_role_arn=r.input_str("execution_role_arn"),
+        task_role_arn=r.input_str("task_role_arn"),
+        tags=tuple(sorted((k, v) for k, v in tags.items() if isinstance(v, str))),
+    )
+    if problems:
+        raise InvalidArgsError(name, problems)
+    return spec
