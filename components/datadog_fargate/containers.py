@@ -170,11 +170,15 @@ def app_container(
             "startPeriod": hc.start_period,
         }
     if container.depends_on_agent:
-        definition["dependsOn"] = [{"containerName": defaults.AGENT_CONTAINER, "condition": "HEALTHY"}]
+        definition["dependsOn"] = [
+            {"containerName": defaults.AGENT_CONTAINER, "condition": "HEALTHY"}
+        ]
     return definition
 
 
-def container_definitions(spec: ServiceSpec, region: pulumi.Input[str]) -> list[ContainerDefinition]:
+def container_definitions(
+    spec: ServiceSpec, region: pulumi.Input[str]
+) -> list[ContainerDefinition]:
     return [
         init_container(spec, region),
         agent_container(spec, region),

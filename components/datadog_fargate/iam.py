@@ -21,7 +21,9 @@ def assume_role_policy(*, partition: str, region: str, account_id: str) -> str:
                     "Action": "sts:AssumeRole",
                     "Condition": {
                         "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnLike": {"aws:SourceArn": f"arn:{partition}:ecs:{region}:{account_id}:*"},
+                        "ArnLike": {
+                            "aws:SourceArn": f"arn:{partition}:ecs:{region}:{account_id}:*"
+                        },
                     },
                 }
             ],

@@ -229,6 +229,3 @@ class DatadogFargateService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return group.id
-
-
-

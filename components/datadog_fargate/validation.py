@@ -40,7 +40,14 @@ _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _SECRET_LIKE = re.compile(r"API_KEY|SECRET|PASSWORD", re.IGNORECASE)
 # Variables the component sets on app containers; a user value would silently fight ours.
 _MANAGED_APP_ENV = frozenset(
-    {"DD_ENV", "DD_SERVICE", "DD_VERSION", "DD_AGENT_HOST", "DD_TRACE_AGENT_URL", "DD_DOGSTATSD_URL"}
+    {
+        "DD_ENV",
+        "DD_SERVICE",
+        "DD_VERSION",
+        "DD_AGENT_HOST",
+        "DD_TRACE_AGENT_URL",
+        "DD_DOGSTATSD_URL",
+    }
 )
 _MANAGED_AGENT_ENV = frozenset(
     {
@@ -267,7 +274,9 @@ def check_secret_ref(where: str, value: str) -> str | None:
     """The problem with one secret reference, or None."""
     if secret_refs.is_valid(value):
         return None
-    return f"{where}: {secret_refs.redact(value)} is not a secret reference; use {secret_refs.ALLOWED}"
+    return (
+        f"{where}: {secret_refs.redact(value)} is not a secret reference; use {secret_refs.ALLOWED}"
+    )
 
 
 def _secret_ref(r: _Reader, where: str, value: object) -> pulumi.Input[str] | None:
@@ -294,7 +303,9 @@ def _port(r: _Reader) -> PortSpec:
 def _health_check(r: _Reader) -> HealthCheckSpec:
     command = r.strings("command") or ()
     if not command or command[0] not in ("CMD", "CMD-SHELL") or len(command) < 2:
-        r.fail("command", list(command), 'must start with "CMD" or "CMD-SHELL" followed by the check')
+        r.fail(
+            "command", list(command), 'must start with "CMD" or "CMD-SHELL" followed by the check'
+        )
     return HealthCheckSpec(
         command=command,
         interval=r.integer("interval", 30, 5, 300) or 30,
@@ -309,7 +320,11 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
     if name and not _CONTAINER_NAME.match(name):
         r.fail("name", name, "must be 1-255 letters, digits, '-' or '_'")
     elif name in defaults.RESERVED_CONTAINER_NAMES:
-        r.fail("name", name, f"is reserved for the Datadog sidecar; reserved: {', '.join(sorted(defaults.RESERVED_CONTAINER_NAMES))}")
+        r.fail(
+            "name",
+            name,
+            f"is reserved for the Datadog sidecar; reserved: {', '.join(sorted(defaults.RESERVED_CONTAINER_NAMES))}",
+        )
     image = r.string("image", "", required=True) or ""
     if image and any(ch.isspace() for ch in image):
         r.fail("image", image, "must not contain whitespace")
@@ -359,7 +374,9 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
         entry_point=r.strings("entry_point"),
         working_directory=r.string("working_directory"),
         user=r.string("user"),
-        health_check=None if health is None else _health_check(r.nested("health_check", HealthCheckArgs)),
+        health_check=None
+        if health is None
+        else _health_check(r.nested("health_check", HealthCheckArgs)),
         docker_labels=tuple(sorted((k, v) for k, v in labels.items() if isinstance(v, str))),
         depends_on_agent=r.boolean("depends_on_agent", True),
     )
@@ -409,20 +426,34 @@ def _datadog(r: _Reader, name: str) -> DatadogSpec:
     )
 
 
-def _task_size(r: _Reader, spec_containers: Sequence[ContainerSpec], dd: DatadogSpec) -> tuple[int, int]:
+def _task_size(
+    r: _Reader, spec_containers: Sequence[ContainerSpec], dd: DatadogSpec
+) -> tuple[int, int]:
     cpu = r.integer("cpu", defaults.DEFAULT_TASK_CPU) or defaults.DEFAULT_TASK_CPU
     memory = r.integer("memory", defaults.DEFAULT_TASK_MEMORY) or defaults.DEFAULT_TASK_MEMORY
     if cpu not in TASK_SIZES:
-        r.fail("cpu", cpu, f"is not a Fargate task size; use one of: {', '.join(map(str, TASK_SIZES))}")
+        r.fail(
+            "cpu", cpu, f"is not a Fargate task size; use one of: {', '.join(map(str, TASK_SIZES))}"
+        )
         return cpu, memory
     if memory not in TASK_SIZES[cpu]:
-        r.fail("memory", memory, f"is not valid with cpu {cpu} on Fargate; allowed: {describe_memory(cpu)}")
+        r.fail(
+            "memory",
+            memory,
+            f"is not valid with cpu {cpu} on Fargate; allowed: {describe_memory(cpu)}",
+        )
     used_cpu = dd.agent_cpu + sum(c.cpu or 0 for c in spec_containers)
     if used_cpu > cpu:
-        r.fail("cpu", cpu, f"is less than the containers' total cpu {used_cpu} (agent {dd.agent_cpu})")
+        r.fail(
+            "cpu", cpu, f"is less than the containers' total cpu {used_cpu} (agent {dd.agent_cpu})"
+        )
     used_mem = dd.agent_memory + sum(c.memory or c.memory_reservation or 0 for c in spec_containers)
     if used_mem > memory:
-        r.fail("memory", memory, f"is less than the containers' total memory {used_mem} MiB (agent {dd.agent_memory})")
+        r.fail(
+            "memory",
+            memory,
+            f"is less than the containers' total memory {used_mem} MiB (agent {dd.agent_memory})",
+        )
     return cpu, memory
 
 
@@ -431,7 +462,9 @@ def _load_balancer(r: _Reader, containers: Mapping[str, ContainerSpec]) -> LoadB
     name = r.string("container_name", "", required=True) or ""
     port = r.integer("container_port", 0, 1, 65535) or 0
     if name and name not in containers:
-        r.fail("container_name", name, f"is not an app container; containers: {', '.join(containers)}")
+        r.fail(
+            "container_name", name, f"is not an app container; containers: {', '.join(containers)}"
+        )
     elif name and port not in {p.container_port for p in containers[name].ports}:
         r.fail("container_port", port, f'is not in the port_mappings of container "{name}"')
     return LoadBalancerSpec(target_group_arn=target, container_name=name, container_port=port)
@@ -445,7 +478,11 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
     dd = _datadog(r.nested("datadog", DatadogArgs), name)
     volumes = {v for v, _ in defaults.AGENT_VOLUMES}
     containers = _each(
-        r, "containers", ContainerArgs, lambda c: _container(c, volumes, dd.transport), required=True
+        r,
+        "containers",
+        ContainerArgs,
+        lambda c: _container(c, volumes, dd.transport),
+        required=True,
     )
     names = [c.name for c in containers if c.name]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -456,22 +493,36 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
     groups = [v for _, v in r.items("security_group_ids")]
     vpc_id = r.input_str("vpc_id")
     if not groups and vpc_id is None:
-        r.fail("security_group_ids", None, "or vpc_id is required: pass security groups, or a VPC in which to create an egress-only group")
+        r.fail(
+            "security_group_ids",
+            None,
+            "or vpc_id is required: pass security groups, or a VPC in which to create an egress-only group",
+        )
     by_name = {c.name: c for c in containers}
-    load_balancers = _each(r, "load_balancers", LoadBalancerArgs, lambda lb: _load_balancer(lb, by_name))
+    load_balancers = _each(
+        r, "load_balancers", LoadBalancerArgs, lambda lb: _load_balancer(lb, by_name)
+    )
     grace = r.integer("health_check_grace_period_seconds", None, 0, 2147483647)
     if grace is not None and not load_balancers:
         r.fail("health_check_grace_period_seconds", grace, "only applies with load_balancers")
     retention = r.integer("log_retention_days", defaults.DEFAULT_LOG_RETENTION_DAYS)
     if retention not in defaults.LOG_RETENTION_DAYS:
-        r.fail("log_retention_days", retention, f"is not a CloudWatch Logs retention; use one of: {', '.join(map(str, defaults.LOG_RETENTION_DAYS))}")
+        r.fail(
+            "log_retention_days",
+            retention,
+            f"is not a CloudWatch Logs retention; use one of: {', '.join(map(str, defaults.LOG_RETENTION_DAYS))}",
+        )
     tags = r.string_map("tags")
     for key, value in tags.items():
         if not isinstance(value, str):
             r.problems.append(f"tags.{key}: {_show(value)} must be a string")
     storage = r.integer("ephemeral_storage_gib", None)
     if storage is not None and storage not in EPHEMERAL_STORAGE_GIB:
-        r.fail("ephemeral_storage_gib", storage, "is out of range; allowed: 21-200 (omit it for Fargate's default 20)")
+        r.fail(
+            "ephemeral_storage_gib",
+            storage,
+            "is out of range; allowed: 21-200 (omit it for Fargate's default 20)",
+        )
 
     spec = ServiceSpec(
         name=name,
