@@ -92,7 +92,7 @@ class AnalyzerResource:
     type: str
     name: str
     properties: Mapping[str, JSONValue]
-    options: ResourceOptions = ResourceOptions()
+    options: ResourceOptions = field(default_factory=ResourceOptions)
     provider: ProviderResource | None = None
     parent: str = ""
     dependencies: tuple[str, ...] = ()
@@ -119,9 +119,11 @@ def read_manifest(pack_dir: Path) -> PackManifest:
     except (OSError, yaml.YAMLError) as exc:
         raise UserError(f"cannot read PulumiPolicy.yaml: {exc}", manifest) from exc
     runtime = data.get("runtime") if isinstance(data, dict) else None
-    name, options = (runtime.get("name"), runtime.get("options") or {}) if isinstance(
-        runtime, dict
-    ) else (runtime, {})
+    name, options = (
+        (runtime.get("name"), runtime.get("options") or {})
+        if isinstance(runtime, dict)
+        else (runtime, {})
+    )
     if name != "python":
         raise UserError(f"runtime is {name!r}; only Python policy packs are supported", manifest)
     return PackManifest(pack_dir.resolve(), dict(options), str(data.get("version") or ""))
@@ -147,7 +149,9 @@ def _duration_seconds(text: str) -> float:
     return total
 
 
-def timeouts_from_strings(create: str, update: str, delete: str) -> tuple[float, float, float] | None:
+def timeouts_from_strings(
+    create: str, update: str, delete: str
+) -> tuple[float, float, float] | None:
     if not (create or update or delete):
         return None
     return (_duration_seconds(create), _duration_seconds(update), _duration_seconds(delete))
@@ -166,7 +170,9 @@ def _options_pb(opts: ResourceOptions) -> analyzer_pb2.AnalyzerResourceOptions:
     create, update, delete = opts.custom_timeouts or (0.0, 0.0, 0.0)
     # The engine always sends a CustomTimeouts message (zeros when unset).
     msg.customTimeouts.CopyFrom(
-        analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(create=create, update=update, delete=delete)
+        analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
+            create=create, update=update, delete=delete
+        )
     )
     return msg
 

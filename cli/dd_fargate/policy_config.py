@@ -68,7 +68,9 @@ def load_policy_config(path: Path | None) -> dict[str, PolicyConfig]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", path)
+        raise UserError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", path
+        ) from None
     return parse_policy_config(data, str(path))
 
 

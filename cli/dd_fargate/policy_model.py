@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 EnforcementLevel = Literal["advisory", "mandatory", "remediate", "disabled"]
-ENFORCEMENT_LEVELS: tuple[EnforcementLevel, ...] = ("advisory", "mandatory", "remediate", "disabled")
+ENFORCEMENT_LEVELS: tuple[EnforcementLevel, ...] = (
+    "advisory",
+    "mandatory",
+    "remediate",
+    "disabled",
+)
 
 
 def parse_level(value: object) -> EnforcementLevel | None:
-    if isinstance(value, str) and value in ENFORCEMENT_LEVELS:
-        return cast(EnforcementLevel, value)
+    for level in ENFORCEMENT_LEVELS:
+        if value == level:
+            return level
     return None
 
 
