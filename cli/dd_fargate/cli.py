@@ -125,7 +125,7 @@ def preview(
     out = _stdout()
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     for log in result.program_logs:
-        if verbose or log.severity in ("warning", "error", "critical"):
+        if log.severity in ("warning", "error", "critical") or (verbose and log.severity == "info"):
             err.print(Text(f"{log.severity}: {redactor.scrub(log.message)}"))
     if verbose:
         for line in result.pack_output:
