@@ -111,13 +111,13 @@ class Run:
         return by_name[name]
 
 
-def run(program: Callable[[], T], *, preview: bool = False) -> Run:
+def run(program: Callable[[], T], *, preview: bool = False, project: str = "test") -> Run:
     """Run `program` as a Pulumi program on a fresh event loop and wait for every registration."""
     asyncio.set_event_loop(asyncio.new_event_loop())
-    pulumi.runtime.reset_options(project="test", stack="dev", preview=preview)
+    pulumi.runtime.reset_options(project=project, stack="dev", preview=preview)
     mocks = RecordingMocks(preview)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="test", stack="dev", preview=preview, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack="dev", preview=preview, monitor=monitor)
     results: list[T] = []
     settings = pulumi.runtime.settings.SETTINGS
     settings.rpc_manager.clear()
