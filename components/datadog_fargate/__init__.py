@@ -1,12 +1,12 @@
 """Run the Datadog Agent on ECS Fargate with every container on a read-only root filesystem."""
 
 from .args import (
-    ContainerArgs,
-    DatadogArgs,
+    AppContainer,
     DatadogFargateServiceArgs,
-    HealthCheckArgs,
-    LoadBalancerArgs,
-    PortMappingArgs,
+    DatadogSettings,
+    HealthCheck,
+    LoadBalancerTarget,
+    PortMapping,
 )
 from .defaults import DEFAULT_AGENT_IMAGE
 from .service import TYPE_TOKEN, DatadogFargateService
@@ -15,12 +15,12 @@ from .validation import InvalidArgsError
 __all__ = [
     "DEFAULT_AGENT_IMAGE",
     "TYPE_TOKEN",
-    "ContainerArgs",
-    "DatadogArgs",
+    "AppContainer",
     "DatadogFargateService",
     "DatadogFargateServiceArgs",
-    "HealthCheckArgs",
+    "DatadogSettings",
+    "HealthCheck",
     "InvalidArgsError",
-    "LoadBalancerArgs",
-    "PortMappingArgs",
+    "LoadBalancerTarget",
+    "PortMapping",
 ]

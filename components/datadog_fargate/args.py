@@ -11,7 +11,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 
 
-class PortMappingArgs(TypedDict):
+class PortMapping(TypedDict):
     """A port the container listens on. awsvpc tasks publish the same port on the task's ENI."""
 
     container_port: int
@@ -22,7 +22,7 @@ class PortMappingArgs(TypedDict):
     """A name for the mapping (used by Service Connect)."""
 
 
-class HealthCheckArgs(TypedDict):
+class HealthCheck(TypedDict):
     """An ECS container health check. ECS ignores the image's own HEALTHCHECK."""
 
     command: list[str]
@@ -37,7 +37,7 @@ class HealthCheckArgs(TypedDict):
     """Grace period in seconds before failures count, 0-300 (default 0)."""
 
 
-class ContainerArgs(TypedDict):
+class AppContainer(TypedDict):
     """An application container. It always runs with a read-only root filesystem."""
 
     name: str
@@ -52,7 +52,7 @@ class ContainerArgs(TypedDict):
     """Soft memory reservation in MiB."""
     essential: NotRequired[bool]
     """Whether the task stops when this container stops (default true)."""
-    port_mappings: NotRequired[list[PortMappingArgs]]
+    port_mappings: NotRequired[list[PortMapping]]
     """Ports the container listens on."""
     writable_paths: NotRequired[list[str]]
     """Absolute paths the container writes to; each gets its own volume on task storage, e.g. `["/tmp"]`."""
@@ -68,7 +68,7 @@ class ContainerArgs(TypedDict):
     """Working directory of the command."""
     user: NotRequired[str]
     """User (and group) the container runs as, e.g. `1000:1000`."""
-    health_check: NotRequired[HealthCheckArgs]
+    health_check: NotRequired[HealthCheck]
     """Container health check."""
     docker_labels: NotRequired[dict[str, str]]
     """Extra Docker labels; the unified service tagging labels are added for you."""
@@ -76,7 +76,7 @@ class ContainerArgs(TypedDict):
     """Start only once the Datadog Agent is healthy (default true), so early traces and metrics are not lost."""
 
 
-class DatadogArgs(TypedDict):
+class DatadogSettings(TypedDict):
     """How the Datadog Agent sidecar runs and how the app containers reach it."""
 
     api_key_secret_arn: pulumi.Input[str]
@@ -103,7 +103,7 @@ class DatadogArgs(TypedDict):
     """Extra plain environment variables for the agent, e.g. `{"DD_LOG_LEVEL": "warn"}`."""
 
 
-class LoadBalancerArgs(TypedDict):
+class LoadBalancerTarget(TypedDict):
     """Registers a container port with an existing target group."""
 
     target_group_arn: pulumi.Input[str]
@@ -135,13 +135,13 @@ class DatadogFargateServiceArgs(TypedDict):
     """`X86_64` (default) or `ARM64`."""
     ephemeral_storage_gib: NotRequired[int]
     """Task ephemeral storage in GiB, 21-200 (default: Fargate's 20). The writable volumes live here."""
-    containers: list[ContainerArgs]
+    containers: list[AppContainer]
     """The application containers (at least one)."""
-    datadog: DatadogArgs
+    datadog: DatadogSettings
     """Datadog Agent settings."""
     desired_count: NotRequired[int]
     """Number of tasks to keep running (default 1)."""
-    load_balancers: NotRequired[list[LoadBalancerArgs]]
+    load_balancers: NotRequired[list[LoadBalancerTarget]]
     """Target groups to register containers with."""
     health_check_grace_period_seconds: NotRequired[int]
     """Seconds to ignore load balancer health checks after a task starts (only with `load_balancers`)."""

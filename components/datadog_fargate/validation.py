@@ -15,12 +15,12 @@ import pulumi
 
 from . import defaults, secret_refs
 from .args import (
-    ContainerArgs,
-    DatadogArgs,
+    AppContainer,
     DatadogFargateServiceArgs,
-    HealthCheckArgs,
-    LoadBalancerArgs,
-    PortMappingArgs,
+    DatadogSettings,
+    HealthCheck,
+    LoadBalancerTarget,
+    PortMapping,
 )
 from .fargate import EPHEMERAL_STORAGE_GIB, TASK_SIZES, describe_memory
 from .spec import (
@@ -329,7 +329,7 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
     if image and any(ch.isspace() for ch in image):
         r.fail("image", image, "must not contain whitespace")
 
-    ports = tuple(_each(r, "port_mappings", PortMappingArgs, _port))
+    ports = tuple(_each(r, "port_mappings", PortMapping, _port))
     agent_ports = {defaults.APM_PORT, defaults.DOGSTATSD_PORT}
     for i, port in enumerate(ports):
         if port.container_port in agent_ports:
@@ -376,7 +376,7 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
         user=r.string("user"),
         health_check=None
         if health is None
-        else _health_check(r.nested("health_check", HealthCheckArgs)),
+        else _health_check(r.nested("health_check", HealthCheck)),
         docker_labels=tuple(sorted((k, v) for k, v in labels.items() if isinstance(v, str))),
         depends_on_agent=r.boolean("depends_on_agent", True),
     )
@@ -475,12 +475,12 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
     problems: list[str] = []
     r = _Reader(problems, "", args, DatadogFargateServiceArgs)
 
-    dd = _datadog(r.nested("datadog", DatadogArgs), name)
+    dd = _datadog(r.nested("datadog", DatadogSettings), name)
     volumes = {v for v, _ in defaults.AGENT_VOLUMES}
     containers = _each(
         r,
         "containers",
-        ContainerArgs,
+        AppContainer,
         lambda c: _container(c, volumes, dd.transport),
         required=True,
     )
@@ -500,7 +500,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         )
     by_name = {c.name: c for c in containers}
     load_balancers = _each(
-        r, "load_balancers", LoadBalancerArgs, lambda lb: _load_balancer(lb, by_name)
+        r, "load_balancers", LoadBalancerTarget, lambda lb: _load_balancer(lb, by_name)
     )
     grace = r.integer("health_check_grace_period_seconds", None, 0, 2147483647)
     if grace is not None and not load_balancers:
