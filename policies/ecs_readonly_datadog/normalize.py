@@ -1,0 +1,277 @@
+"""Resource inputs -> `TaskDefinition`.
+
+Accepts the pulumi-aws classic shape (`containerDefinitions` is one JSON string), the aws-native
+shape (a list of objects) and a plain ECS task definition (either), whether the values are plain
+Python data, pulumi_policy's unknown-checking/secret proxies, or raw wire secrets
+(`{"4dabf...": "1b47...", "value": ...}`). Unknown sentinels become `Unknown` markers.
+
+aws-native property names (pulumi-aws-native `TaskDefinitionContainerDefinition` and friends) are
+the ECS API's camelCase names: `dependsOn` (not renamed), `mountPoints` (`sourceVolume`,
+`containerPath`, `readOnly`), `readonlyRootFilesystem`, `essential`, `healthCheck`; task
+`volumes` items carry `name`. So one reader serves both providers.
+
+The SDK deserializes the inputs again for every policy, so the result is cached by content
+(the classic JSON string itself, or the repr of the plain native list): identical inputs are
+parsed and validated once, while any change in content is a different key.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .taskdef import TaskDefinition, Unknown
+
+CLASSIC_TYPE = "aws:ecs/taskDefinition:TaskDefinition"
+NATIVE_TYPE = "aws-native:ecs:TaskDefinition"
+TASK_DEFINITION_TYPES = frozenset({CLASSIC_TYPE, NATIVE_TYPE})
+
+# The same values as pulumi_policy.proxy.UNKNOWN_*_VALUE (a test keeps them in sync); copied so
+# the offline checker can normalize without importing the SDK (grpc, pulumi).
+UNKNOWN_SENTINELS = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
+    }
+)
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+# Substrings whose absence proves a parsed JSON string needs no unknown/secret walk.
+_MARKERS = (*UNKNOWN_SENTINELS, SIG_KEY)
+
+
+def _sdk_wrapper_types() -> tuple[tuple[type, ...], type | None]:
+    """pulumi_policy's proxy classes and Secret. An instance can only exist once its module is
+    loaded, so looking in sys.modules (instead of importing) is exact and keeps the SDK optional."""
+    proxy = sys.modules.get("pulumi_policy.proxy")
+    secret = sys.modules.get("pulumi_policy.secret")
+    names = (
+        (proxy, "_DictProxy"),
+        (proxy, "_ListProxy"),
+        (secret, "_DictSecretsProxy"),
+        (secret, "_ListSecretsProxy"),
+    )
+    wrappers = tuple(getattr(mod, name) for mod, name in names if hasattr(mod, name))
+    return wrappers, getattr(secret, "Secret", None)
+
+
+def _target(proxy: Any) -> Any:
+    return proxy["__target"]
+
+
+def _secret_value(secret: Any) -> Any:
+    return secret.value
+
+
+def to_plain(value: Any) -> tuple[Any, bool]:
+    """A plain deep copy of `value` with proxies and secrets unwrapped and unknown sentinels
+    replaced by `Unknown`; also returns whether any Unknown was found."""
+    wrappers, secret_cls = _sdk_wrapper_types()
+    found = False
+
+    def conv(v: Any) -> Any:
+        nonlocal found
+        t = type(v)
+        if t is str:
+            if v in UNKNOWN_SENTINELS:
+                found = True
+                return Unknown(v)
+            return v
+        if v is None or t is bool or t is int or t is float:
+            return v
+        if t is dict:
+            if v.get(SIG_KEY) == SECRET_SIG:
+                return conv(v.get("value"))
+            return {k: conv(item) for k, item in v.items()}
+        if t is list or t is tuple:
+            return [conv(item) for item in v]
+        if wrappers and isinstance(v, wrappers):
+            # The proxies' own __getitem__ raises on unknowns; their raw target does not.
+            return conv(_target(v))
+        if secret_cls is not None and isinstance(v, secret_cls):
+            return conv(_secret_value(v))
+        if isinstance(v, Unknown):
+            found = True
+            return v
+        if isinstance(v, str):
+            return conv(str(v))
+        if isinstance(v, Mapping):
+            return conv(dict(v.items()))
+        if isinstance(v, Sequence):
+            return conv(list(v))
+        return v  # assets and other objects: rules see a wrong type, validity reports it
+
+    return conv(value), found
+
+
+def _raw_mapping(props: Any) -> Mapping[str, Any]:
+    if type(props) is dict:
+        return props
+    wrappers, _ = _sdk_wrapper_types()
+    if wrappers and isinstance(props, wrappers):
+        target = _target(props)
+        if isinstance(target, Mapping):
+            return target
+    if isinstance(props, Mapping):
+        return props
+    return {}
+
+
+def _parse_json(text: str) -> tuple[Any, str | None]:
+    def reject_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number")
+
+    try:
+        return json.loads(text, parse_constant=reject_constant), None
+    except RecursionError:
+        return None, "containerDefinitions is nested too deeply to parse"
+    except ValueError as err:
+        return None, f"containerDefinitions is not valid JSON: {err}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+class _LRU:
+    """A small thread-safe LRU: the SDK's gRPC server runs Analyze on 4 worker threads."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._data: OrderedDict[Any, TaskDefinition] = OrderedDict()
+        self._lock = threading.Lock()
+        self._maxsize = maxsize
+
+    def get(self, key: Any) -> TaskDefinition | None:
+        with self._lock:
+            found = self._data.get(key)
+            if found is not None:
+                self._data.move_to_end(key)
+            return found
+
+    def put(self, key: Any, value: TaskDefinition) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_CACHE = _LRU(512)
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def task_definition_from_props(props: Any, resource_name: str | None = None) -> TaskDefinition:
+    """Normalize task definition inputs of either provider, or a plain ECS task definition."""
+    raw = _raw_mapping(props)
+    try:
+        raw_cd = raw.get("containerDefinitions")
+        raw_volumes = raw.get("volumes")
+        raw_family = raw.get("family")
+    except Exception:  # an exotic Mapping; treat as empty inputs
+        raw_cd = raw_volumes = raw_family = None
+
+    family, _ = to_plain(raw_family)
+    label = family if isinstance(family, str) and family else (resource_name or "(unnamed)")
+    volumes, volumes_unknown = to_plain(raw_volumes)
+    volumes_key = repr(volumes)
+
+    # Secret-wrapped JSON strings (raw wire form) are unwrapped before keying on the text.
+    if isinstance(raw_cd, dict) and raw_cd.get(SIG_KEY) == SECRET_SIG:
+        raw_cd = raw_cd.get("value")
+    if type(raw_cd) is str and raw_cd not in UNKNOWN_SENTINELS:
+        key: tuple[Any, ...] = ("json", raw_cd, volumes_key, label)
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        parsed, problem = _parse_json(raw_cd)
+        cd_unknown = False
+        if problem is None and any(marker in raw_cd for marker in _MARKERS):
+            parsed, cd_unknown = to_plain(parsed)
+        td = _build(label, parsed, problem, cd_unknown, volumes, volumes_unknown)
+        _CACHE.put(key, td)
+        return td
+
+    plain_cd, cd_unknown = to_plain(raw_cd)
+    key = ("value", repr(plain_cd), volumes_key, label)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    td = _build(label, plain_cd, None, cd_unknown, volumes, volumes_unknown)
+    _CACHE.put(key, td)
+    return td
+
+
+def _build(
+    label: str,
+    containers: Any,
+    problem: str | None,
+    cd_unknown: bool,
+    volumes: Any,
+    volumes_unknown: bool,
+) -> TaskDefinition:
+    td = TaskDefinition(label=label, containers=None, raw_volumes=volumes)
+    if problem is not None:
+        td.containers_problem = problem
+    elif isinstance(containers, Unknown):
+        td.containers_unknown = containers
+    elif containers is None:
+        td.containers_problem = "containerDefinitions is missing"
+    elif isinstance(containers, str):
+        # A JSON string nested in the list-shaped input, e.g. a plain task definition
+        # given the classic way; parse it rather than report it as a wrong type.
+        parsed, nested_problem = _parse_json(containers)
+        if nested_problem is None:
+            parsed, cd_unknown = to_plain(parsed)
+        return _build(label, parsed, nested_problem, cd_unknown, volumes, volumes_unknown)
+    elif not isinstance(containers, list):
+        td.containers_problem = (
+            "containerDefinitions must be a list of container objects "
+            f"(a JSON array for pulumi-aws), got {_kind(containers)}"
+        )
+    else:
+        td.containers = tuple(containers)
+        td.has_unknowns = cd_unknown
+
+    names: set[str] = set()
+    if isinstance(volumes, Unknown):
+        td.volumes_uncertain = True
+    elif isinstance(volumes, list):
+        for index, volume in enumerate(volumes):
+            name = volume.get("name") if isinstance(volume, dict) else volume
+            if isinstance(name, Unknown):
+                td.volumes_uncertain = True
+            elif not isinstance(volume, dict):
+                td.volumes_problem = f"volumes[{index}] is {_kind(volume)}, not a volume object"
+            elif isinstance(name, str) and name:
+                names.add(name)
+    elif volumes is not None:
+        td.volumes_problem = f"volumes must be a list of volume objects, got {_kind(volumes)}"
+    td.volume_names = frozenset(names)
+    td.has_unknowns = td.has_unknowns or volumes_unknown
+    return td

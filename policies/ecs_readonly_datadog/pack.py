@@ -1,0 +1,164 @@
+"""pulumi_policy adapters: thin, guarded wrappers around `check.evaluate`.
+
+Exemptions: the SDK gives one enforcement level per policy, so an exempted finding can't be an
+advisory of a mandatory policy. Each rule policy therefore records its exempted findings, and
+the advisory `ecs-readonly-datadog-exemptions` policy, which runs last for the same resource
+(the SDK runs a request's policies in list order on one thread), reports them with their reason.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from . import ecs_model
+from .check import evaluate, exemption_message, unknown_violation_message
+from .config import (
+    CONFIG_INIT,
+    DEFINITIONS_VALID,
+    EXEMPTIONS,
+    POLICIES,
+    READONLY_ROOT,
+    RECOMMENDED_MOUNTS,
+    WRITABLE_MOUNTS,
+    parse_policy_config,
+)
+from .normalize import TASK_DEFINITION_TYPES, task_definition_from_props
+from .rules import RULES
+from .rules.common import STRING_SENTINEL, Issue
+
+PACK_NAME = "ecs-readonly-datadog"
+
+_LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
+_SEVERITIES = {
+    READONLY_ROOT: Severity.HIGH,
+    WRITABLE_MOUNTS: Severity.HIGH,
+    RECOMMENDED_MOUNTS: Severity.LOW,
+    CONFIG_INIT: Severity.MEDIUM,
+    DEFINITIONS_VALID: Severity.HIGH,
+    EXEMPTIONS: Severity.LOW,
+}
+
+Validate = Callable[[ResourceValidationArgs, ReportViolation], None]
+
+
+class _Ledger(threading.local):
+    """Exempted findings per resource URN and policy, per gRPC worker thread. Each rule policy
+    overwrites its own entry on every run, so nothing stale survives a re-analysis."""
+
+    def __init__(self) -> None:
+        self.by_urn: dict[str, dict[str, list[str]]] = {}
+
+    def put(self, urn: str, policy: str, messages: list[str]) -> None:
+        self.by_urn.setdefault(urn, {})[policy] = messages
+
+    def take(self, urn: str) -> dict[str, list[str]]:
+        return self.by_urn.pop(urn, {})
+
+
+_LEDGER = _Ledger()
+
+
+def _safe_str(value: object) -> str:
+    try:
+        return str(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _internal_error(policy: str, args: ResourceValidationArgs, err: BaseException) -> str:
+    # An exception escaping a policy fails the whole preview without a traceback (pulumi#16741);
+    # a violation naming the policy and the error is the useful alternative.
+    name = _safe_str(getattr(args, "name", "?"))
+    return (
+        f"policy '{policy}' hit an internal error checking '{name}' and could not check it: "
+        f"{type(err).__name__}: {_safe_str(err)}. Please report this to the pack's maintainers."
+    )
+
+
+def _unknown_error(issues: tuple[Issue, ...]) -> UnknownValueError:
+    err = UnknownValueError(issues[0].sentinel or STRING_SENTINEL, ["containerDefinitions"])
+    # The SDK prints "can't run policy ... during preview: <message>" as an advisory.
+    err.message = "; ".join(issue.message for issue in issues)
+    return err
+
+
+def rule_validate(policy: str) -> Validate:
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        fail_closed = False
+        try:
+            if args.resource_type not in TASK_DEFINITION_TYPES:
+                return
+            _LEDGER.put(args.urn, policy, [])
+            cfg = parse_policy_config(policy, args.get_config())
+            fail_closed = cfg.fail_closed_on_unknown
+            td = task_definition_from_props(args.props, args.name)
+            outcome = evaluate(policy, td, cfg)
+            for issue in outcome.violations:
+                report_violation(issue.message, None)
+            _LEDGER.put(
+                args.urn, policy, [exemption_message(policy, i, r) for i, r in outcome.exempt]
+            )
+            if outcome.unknowns:
+                if not fail_closed:
+                    raise _unknown_error(outcome.unknowns)
+                for issue in outcome.unknowns:
+                    report_violation(unknown_violation_message(issue), None)
+        except UnknownValueError as err:
+            if not fail_closed:
+                raise  # the SDK reports it as an advisory "can't run policy during preview"
+            report_violation(
+                f"{_safe_str(getattr(err, 'message', err))} (failClosedOnUnknown is set, so "
+                "this is a violation)",
+                None,
+            )
+        except Exception as err:
+            report_violation(_internal_error(policy, args, err), None)
+
+    validate.__name__ = f"validate_{policy.replace('-', '_')}"
+    return validate
+
+
+def exemptions_validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    try:
+        if args.resource_type not in TASK_DEFINITION_TYPES:
+            return
+        recorded = _LEDGER.take(args.urn)
+        for policy in RULES:
+            for message in recorded.get(policy, ()):
+                report_violation(message, None)
+    except Exception as err:
+        report_violation(_internal_error(EXEMPTIONS, args, err), None)
+
+
+def build_policies() -> list[ResourceValidationPolicy]:
+    """The pack's policies, in the order the exemptions design needs (exemptions last)."""
+    ecs_model.preload()  # pay the ~0.3 s model load at start-up, not on the first resource
+    policies = []
+    for info in POLICIES:
+        validate = exemptions_validate if info.name == EXEMPTIONS else rule_validate(info.name)
+        properties: dict[str, dict[str, Any]] = {k: dict(v) for k, v in info.properties.items()}
+        policies.append(
+            ResourceValidationPolicy(
+                name=info.name,
+                description=info.description,
+                validate=validate,
+                enforcement_level=_LEVELS[info.enforcement_level],
+                config_schema=PolicyConfigSchema(properties) if properties else None,
+                severity=_SEVERITIES[info.name],
+                remediation_steps=info.remediation,
+            )
+        )
+    assert policies[-1].name == EXEMPTIONS
+    return policies
