@@ -106,6 +106,7 @@ class PackManifest:
     directory: Path
     runtime_options: Mapping[str, Any]
     version: str
+    label: str  # the directory as the user gave it, for messages
 
 
 def read_manifest(pack_dir: Path) -> PackManifest:
@@ -126,7 +127,9 @@ def read_manifest(pack_dir: Path) -> PackManifest:
     )
     if name != "python":
         raise UserError(f"runtime is {name!r}; only Python policy packs are supported", manifest)
-    return PackManifest(pack_dir.resolve(), dict(options), str(data.get("version") or ""))
+    return PackManifest(
+        pack_dir.resolve(), dict(options), str(data.get("version") or ""), str(pack_dir)
+    )
 
 
 def _duration_seconds(text: str) -> float:
@@ -368,7 +371,7 @@ class PolicyPackHost:
         python: str = sys.executable,
     ) -> None:
         self.manifest = manifest
-        self.label = str(manifest.directory)
+        self.label = manifest.label
         self._config = dict(config)
         self._secret_keys = list(secret_keys)
         self._project, self._stack, self._org = project, stack, organization

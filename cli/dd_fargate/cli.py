@@ -6,6 +6,7 @@ to run (one line on stderr; the traceback only with ``--verbose``).
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -151,5 +152,11 @@ def preview(
     raise SystemExit(EXIT_VIOLATIONS if result.has_mandatory else EXIT_OK)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # Unwind normally so context managers stop the policy pack process we started.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     cli.main(args=list(argv) if argv is not None else None, prog_name="dd-fargate")
