@@ -76,6 +76,21 @@ class AppContainer(TypedDict):
     """Start only once the Datadog Agent is healthy (default true), so early traces and metrics are not lost."""
 
 
+class LogsSettings(TypedDict):
+    """Where the app containers' logs go."""
+
+    mode: NotRequired[str]
+    """`awslogs` (default): CloudWatch Logs. `firelens`: a read-only Fluent Bit `log-router` sends them to Datadog."""
+    router_image: NotRequired[str]
+    """aws-for-fluent-bit image for the log router, pinned (a tested 2.34.x release by default)."""
+    source: NotRequired[str]
+    """Datadog `source` of the logs (dd_source); defaults to each container's name."""
+    tags: NotRequired[dict[str, str]]
+    """Extra Datadog tags for the logs (dd_tags), e.g. `{"team": "payments"}`."""
+    buffer_path: NotRequired[str]
+    """Absolute path of a writable volume in the router for Fluent Bit filesystem buffering (`storage.path` in your config)."""
+
+
 class DatadogSettings(TypedDict):
     """How the Datadog Agent sidecar runs and how the app containers reach it."""
 
@@ -101,6 +116,10 @@ class DatadogSettings(TypedDict):
     """Orchestrator Explorer task collection (DD_ECS_TASK_COLLECTION_ENABLED, default true); adds the read-only ECS permissions it needs."""
     agent_environment: NotRequired[dict[str, str]]
     """Extra plain environment variables for the agent, e.g. `{"DD_LOG_LEVEL": "warn"}`."""
+    agent_execute_command: NotRequired[bool]
+    """With `enable_execute_command`, also give the agent ECS Exec's writable paths so you can exec into it (default false)."""
+    logs: NotRequired[LogsSettings]
+    """Log routing: CloudWatch Logs (default) or FireLens to Datadog."""
 
 
 class LoadBalancerTarget(TypedDict):
@@ -155,3 +174,5 @@ class DatadogFargateServiceArgs(TypedDict):
     """Use this task role instead of creating one."""
     tags: NotRequired[dict[str, str]]
     """Tags for every taggable resource; propagated to tasks."""
+    enable_execute_command: NotRequired[bool]
+    """Enable ECS Exec. Containers stay read-only: each gets writable volumes for the SSM agent (default false)."""

@@ -39,8 +39,28 @@ def _logging(spec: ServiceSpec, region: pulumi.Input[str], prefix: str) -> dict[
     }
 
 
-AGENT_MOUNTS = tuple(MountSpec(volume=v, path=p) for v, p in defaults.AGENT_VOLUMES)
+def _mount_specs(pairs: tuple[tuple[str, str], ...]) -> tuple[MountSpec, ...]:
+    return tuple(MountSpec(volume=v, path=p) for v, p in pairs)
+
+
+AGENT_MOUNTS = _mount_specs(defaults.AGENT_VOLUMES)
+AGENT_EXEC_MOUNTS = _mount_specs(defaults.AGENT_EXEC_VOLUMES)
 SOCKETS_MOUNT = MountSpec(volume=defaults.SOCKETS_VOLUME, path=defaults.SOCKETS_DIR)
+
+
+def agent_mounts(spec: ServiceSpec) -> tuple[MountSpec, ...]:
+    if spec.enable_execute_command and spec.datadog.agent_execute_command:
+        return AGENT_MOUNTS + AGENT_EXEC_MOUNTS
+    return AGENT_MOUNTS
+
+
+def router_mounts(spec: ServiceSpec) -> tuple[MountSpec, ...]:
+    mounts = _mount_specs(defaults.ROUTER_VOLUMES)
+    if spec.datadog.logs.buffer_path:
+        mounts += (
+            MountSpec(volume=defaults.ROUTER_BUFFER_VOLUME, path=spec.datadog.logs.buffer_path),
+        )
+    return mounts
 
 
 def init_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDefinition:
@@ -88,7 +108,7 @@ def agent_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDe
         "memory": dd.agent_memory,
         "environment": _env(agent_environment(dd)),
         "secrets": [{"name": "DD_API_KEY", "valueFrom": dd.api_key}],
-        "mountPoints": _mounts(AGENT_MOUNTS),
+        "mountPoints": _mounts(agent_mounts(spec)),
         "dependsOn": [{"containerName": defaults.INIT_CONTAINER, "condition": "SUCCESS"}],
         "healthCheck": {
             "command": ["CMD-SHELL", "agent health"],
@@ -105,6 +125,46 @@ def agent_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDe
             {"containerPort": defaults.DOGSTATSD_PORT, "protocol": "udp"},
         ]
     return definition
+
+
+def log_router_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDefinition:
+    """FireLens's Fluent Bit, read-only: it writes only to its /tmp (and buffer) volumes."""
+    return {
+        "name": defaults.LOG_ROUTER_CONTAINER,
+        "image": spec.datadog.logs.router_image,
+        "essential": True,
+        "readonlyRootFilesystem": True,
+        "memoryReservation": defaults.ROUTER_MEMORY_RESERVATION,
+        "firelensConfiguration": {
+            "type": "fluentbit",
+            "options": {"enable-ecs-log-metadata": "true"},
+        },
+        "mountPoints": _mounts(router_mounts(spec)),
+        # The router's own logs stay in CloudWatch: if it cannot ship, you can still see why.
+        "logConfiguration": _logging(spec, region, defaults.LOG_ROUTER_CONTAINER),
+    }
+
+
+def firelens_logging(spec: ServiceSpec, container: ContainerSpec) -> dict[str, Any]:
+    """Ship a container's logs to Datadog's intake for the site, the API key from its secret."""
+    dd = spec.datadog
+    tags = {k[3:].lower(): v for k, v in unified_service_tags(dd).items() if k != "DD_SERVICE"}
+    tags.update(dd.logs.tags)
+    return {
+        "logDriver": "awsfirelens",
+        "options": {
+            "Name": "datadog",
+            "Host": f"http-intake.logs.{dd.site}",
+            "TLS": "on",
+            "compress": "gzip",
+            "provider": "ecs",
+            "dd_service": dd.service,
+            "dd_source": dd.logs.source or container.name,
+            "dd_message_key": "log",
+            "dd_tags": ",".join(f"{k}:{v}" for k, v in sorted(tags.items())),
+        },
+        "secretOptions": [{"name": "apikey", "valueFrom": dd.api_key}],
+    }
 
 
 def unified_service_tags(dd: DatadogSpec) -> dict[str, str]:
@@ -140,7 +200,11 @@ def app_container(
         "environment": _env(env),
         "mountPoints": mounts,
         "dockerLabels": labels,
-        "logConfiguration": _logging(spec, region, container.name),
+        "logConfiguration": (
+            firelens_logging(spec, container)
+            if dd.logs.firelens
+            else _logging(spec, region, container.name)
+        ),
     }
     optional: dict[str, Any] = {
         "cpu": container.cpu,
@@ -169,25 +233,29 @@ def app_container(
             "retries": hc.retries,
             "startPeriod": hc.start_period,
         }
+    depends_on = []
+    if dd.logs.firelens:  # the router must be up before the first log line
+        depends_on.append({"containerName": defaults.LOG_ROUTER_CONTAINER, "condition": "START"})
     if container.depends_on_agent:
-        definition["dependsOn"] = [
-            {"containerName": defaults.AGENT_CONTAINER, "condition": "HEALTHY"}
-        ]
+        depends_on.append({"containerName": defaults.AGENT_CONTAINER, "condition": "HEALTHY"})
+    if depends_on:
+        definition["dependsOn"] = depends_on
     return definition
 
 
 def container_definitions(
     spec: ServiceSpec, region: pulumi.Input[str]
 ) -> list[ContainerDefinition]:
-    return [
-        init_container(spec, region),
-        agent_container(spec, region),
-        *(app_container(spec, c, region) for c in spec.containers),
-    ]
+    sidecars = [init_container(spec, region), agent_container(spec, region)]
+    if spec.datadog.logs.firelens:
+        sidecars.append(log_router_container(spec, region))
+    return [*sidecars, *(app_container(spec, c, region) for c in spec.containers)]
 
 
 def volume_names(spec: ServiceSpec) -> list[str]:
-    """Every task volume: the agent's five, then each app container's writable paths."""
-    names = [v for v, _ in defaults.AGENT_VOLUMES]
-    names.extend(m.volume for c in spec.containers for m in c.writable)
-    return names
+    """Every task volume: the sidecars', then each app container's writable paths."""
+    mounts = list(agent_mounts(spec))
+    if spec.datadog.logs.firelens:
+        mounts.extend(router_mounts(spec))
+    mounts.extend(m for c in spec.containers for m in c.writable)
+    return [m.volume for m in mounts]

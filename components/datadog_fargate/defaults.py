@@ -13,7 +13,6 @@ DEFAULT_LOG_RETENTION_DAYS: Final = 30
 
 AGENT_CONTAINER: Final = "datadog-agent"
 INIT_CONTAINER: Final = "datadog-init"
-RESERVED_CONTAINER_NAMES: Final = frozenset({AGENT_CONTAINER, INIT_CONTAINER})
 
 SOCKETS_DIR: Final = "/var/run/datadog"
 APM_SOCKET: Final = f"{SOCKETS_DIR}/apm.socket"
@@ -36,6 +35,23 @@ AGENT_VOLUMES: Final = (
 )
 CONFIG_VOLUME: Final = "datadog-config"
 SOCKETS_VOLUME: Final = "datadog-sockets"
+
+# ECS Exec's SSM agent writes here; a read-only root needs each as its own volume (containers-roadmap#1359).
+EXEC_PATHS: Final = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
+
+# (volume name, path) for the agent when it is exec-able too.
+AGENT_EXEC_VOLUMES: Final = tuple(
+    (f"datadog-exec-{p.strip('/').replace('/', '-')}", p) for p in EXEC_PATHS
+)
+
+LOG_ROUTER_CONTAINER: Final = "log-router"
+DEFAULT_ROUTER_IMAGE: Final = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.3.20260818"
+# Fluent Bit's init falls back to /tmp when its own directories are read-only.
+ROUTER_VOLUMES: Final = (("log-router-tmp", "/tmp"),)
+ROUTER_BUFFER_VOLUME: Final = "log-router-buffer"
+ROUTER_MEMORY_RESERVATION: Final = 50  # MiB, AWS's recommendation for a FireLens router
+LOG_MODES: Final = ("awslogs", "firelens")
+RESERVED_CONTAINER_NAMES: Final = frozenset({AGENT_CONTAINER, INIT_CONTAINER, LOG_ROUTER_CONTAINER})
 
 SITES: Final = (
     "datadoghq.com",

@@ -77,3 +77,25 @@ def task_collection_policy(cluster_arn: str) -> str:
             ],
         }
     )
+
+
+def execute_command_policy() -> str:
+    """What ECS Exec's SSM agent needs; these actions have no resource-level permissions."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "EcsExecSessionChannels",
+                    "Effect": "Allow",
+                    "Action": [
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    "Resource": "*",
+                }
+            ],
+        }
+    )

@@ -120,6 +120,7 @@ class DatadogFargateService(pulumi.ComponentResource):
                 for lb in spec.load_balancers
             ],
             health_check_grace_period_seconds=spec.health_check_grace_period_seconds,
+            enable_execute_command=spec.enable_execute_command,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
             tags=tags,
@@ -206,6 +207,13 @@ class DatadogFargateService(pulumi.ComponentResource):
                 f"{name}-task-collection",
                 role=role.name,
                 policy=pulumi.Output.from_input(spec.cluster_arn).apply(iam.task_collection_policy),
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        if spec.enable_execute_command:
+            aws.iam.RolePolicy(
+                f"{name}-execute-command",
+                role=role.name,
+                policy=iam.execute_command_policy(),
                 opts=pulumi.ResourceOptions(parent=role),
             )
         return role.arn

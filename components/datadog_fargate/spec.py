@@ -53,6 +53,19 @@ class ContainerSpec:
 
 
 @dataclass(frozen=True)
+class LogsSpec:
+    mode: str
+    router_image: str
+    source: str | None
+    tags: tuple[tuple[str, str], ...]
+    buffer_path: str | None
+
+    @property
+    def firelens(self) -> bool:
+        return self.mode == "firelens"
+
+
+@dataclass(frozen=True)
 class DatadogSpec:
     api_key: pulumi.Input[str]
     site: str
@@ -65,6 +78,8 @@ class DatadogSpec:
     transport: str
     task_collection: bool
     agent_environment: tuple[tuple[str, str], ...]
+    agent_execute_command: bool
+    logs: LogsSpec
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,7 @@ class ServiceSpec:
     execution_role_arn: pulumi.Input[str] | None
     task_role_arn: pulumi.Input[str] | None
     tags: tuple[tuple[str, str], ...]
+    enable_execute_command: bool
 
     @property
     def family(self) -> str:

@@ -20,6 +20,7 @@ from .args import (
     DatadogSettings,
     HealthCheck,
     LoadBalancerTarget,
+    LogsSettings,
     PortMapping,
 )
 from .fargate import EPHEMERAL_STORAGE_GIB, TASK_SIZES, describe_memory
@@ -28,6 +29,7 @@ from .spec import (
     DatadogSpec,
     HealthCheckSpec,
     LoadBalancerSpec,
+    LogsSpec,
     MountSpec,
     PortSpec,
     ServiceSpec,
@@ -200,8 +202,13 @@ class _Reader:
             return {}
         return dict(value)
 
-    def nested(self, key: str, schema: type) -> "_Reader":
-        return _Reader(self.problems, self.at(key), self.data.get(key), schema)
+    def nested(self, key: str, schema: type, *, required: bool = False) -> "_Reader":
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, None, "is required: an object")
+            value = {}  # absent optional object: every field takes its default
+        return _Reader(self.problems, self.at(key), value, schema)
 
 
 def _each(
@@ -217,37 +224,49 @@ def _volume_slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
 
 
-def _writable_paths(r: _Reader, container: str, taken: set[str]) -> tuple[MountSpec, ...]:
-    mounts: list[MountSpec] = []
-    seen: set[str] = set()
-    for where, path in r.items("writable_paths"):
-        problem = None
-        if not isinstance(path, str) or not path.startswith("/"):
-            problem = 'must be an absolute path such as "/tmp"'
-        elif posixpath.normpath(path) == "/":
-            problem = "is the root filesystem; list the directories the app writes instead"
-        elif posixpath.normpath(path) != path.rstrip("/") or "//" in path:
-            problem = f'is not a normalized path; write "{posixpath.normpath(path)}"'
-        elif (path.rstrip("/") + "/").startswith(defaults.SOCKETS_DIR + "/"):
-            problem = (
-                f"is inside {defaults.SOCKETS_DIR}, which the component mounts read-only "
-                "for the Datadog sockets; choose another path"
-            )
-        elif path.rstrip("/") in seen:
-            problem = "is listed twice; list each path once"
-        if problem:
-            r.problems.append(f"{where}: {_show(path)} {problem}")
-            continue
-        clean = path.rstrip("/")
-        seen.add(clean)
-        # Volume names must be unique in the task: `container-path`, with a counter on collision.
-        base = name = f"{container}-{_volume_slug(clean)}"[:240]
+def _path_problem(path: object) -> str | None:
+    """Why `path` cannot be a writable mount point, or None."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        return 'must be an absolute path such as "/tmp"'
+    if posixpath.normpath(path) == "/":
+        return "is the root filesystem; list the directories the app writes instead"
+    if posixpath.normpath(path) != path.rstrip("/") or "//" in path:
+        return f'is not a normalized path; write "{posixpath.normpath(path)}"'
+    if (path.rstrip("/") + "/").startswith(defaults.SOCKETS_DIR + "/"):
+        return (
+            f"is inside {defaults.SOCKETS_DIR}, which the component mounts read-only "
+            "for the Datadog sockets; choose another path"
+        )
+    return None
+
+
+def volume_mounts(container: str, paths: Sequence[str], taken: set[str]) -> tuple[MountSpec, ...]:
+    """One task volume per path, named `container-path` (with a counter on collision)."""
+    mounts = []
+    for path in paths:
+        base = name = f"{container}-{_volume_slug(path)}"[:240]
         n = 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
         taken.add(name)
-        mounts.append(MountSpec(volume=name, path=clean))
+        mounts.append(MountSpec(volume=name, path=path))
     return tuple(mounts)
+
+
+def _writable_paths(
+    r: _Reader, container: str, taken: set[str], extra: Sequence[str]
+) -> tuple[MountSpec, ...]:
+    paths: list[str] = []
+    for where, path in r.items("writable_paths"):
+        problem = _path_problem(path)
+        if problem is None and path.rstrip("/") in paths:
+            problem = "is listed twice; list each path once"
+        if problem:
+            r.problems.append(f"{where}: {_show(path)} {problem}")
+            continue
+        paths.append(path.rstrip("/"))
+    paths.extend(p for p in extra if p not in paths)
+    return volume_mounts(container, paths, taken)
 
 
 def _environment(r: _Reader, key: str, managed: frozenset[str], owner: str) -> dict[str, str]:
@@ -315,7 +334,7 @@ def _health_check(r: _Reader) -> HealthCheckSpec:
     )
 
 
-def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
+def _container(r: _Reader, volumes: set[str], exec_paths: Sequence[str]) -> ContainerSpec:
     name = r.string("name", "", required=True) or ""
     if name and not _CONTAINER_NAME.match(name):
         r.fail("name", name, "must be 1-255 letters, digits, '-' or '_'")
@@ -367,7 +386,7 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
         memory_reservation=r.integer("memory_reservation", None, 4),
         essential=r.boolean("essential", True),
         ports=ports,
-        writable=_writable_paths(r, name or "app", volumes),
+        writable=_writable_paths(r, name or "app", volumes, exec_paths),
         environment=tuple(sorted(environment.items())),
         secrets=tuple(secrets),
         command=r.strings("command"),
@@ -382,21 +401,43 @@ def _container(r: _Reader, volumes: set[str], transport: str) -> ContainerSpec:
     )
 
 
-def _agent_image(r: _Reader) -> str:
-    image = r.string("agent_image", defaults.DEFAULT_AGENT_IMAGE) or defaults.DEFAULT_AGENT_IMAGE
+def _pinned_image(r: _Reader, key: str, default: str) -> str:
+    image = r.string(key, default) or default
     if any(ch.isspace() for ch in image):
-        r.fail("agent_image", image, "must not contain whitespace")
+        r.fail(key, image, "must not contain whitespace")
         return image
     last = image.rsplit("/", 1)[-1]
     tag = last.split(":", 1)[1] if ":" in last and "@" not in last else None
     if "@" not in image and tag in (None, "latest"):
         r.fail(
-            "agent_image",
+            key,
             image,
-            "is not pinned; use a version tag such as "
-            f'"{defaults.DEFAULT_AGENT_IMAGE}" or a digest (@sha256:...)',
+            f'is not pinned; use a version tag such as "{default}" or a digest (@sha256:...)',
         )
     return image
+
+
+def _logs(r: _Reader) -> LogsSpec:
+    buffer_path = r.string("buffer_path")
+    problem = None if buffer_path is None else _path_problem(buffer_path)
+    if problem:
+        r.fail("buffer_path", buffer_path, problem)
+    mode = r.choice("mode", "awslogs", defaults.LOG_MODES)
+    if mode != "firelens":
+        for key in ("router_image", "source", "tags", "buffer_path"):
+            if r.get(key) is not None:
+                r.fail(key, r.get(key), 'only applies with mode "firelens"')
+    tags = r.string_map("tags")
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            r.problems.append(f"{r.at('tags')}.{key}: {_show(value)} must be a string")
+    return LogsSpec(
+        mode=mode,
+        router_image=_pinned_image(r, "router_image", defaults.DEFAULT_ROUTER_IMAGE),
+        source=r.string("source"),
+        tags=tuple(sorted((k, v) for k, v in tags.items() if isinstance(v, str))),
+        buffer_path=buffer_path.rstrip("/") if buffer_path and not problem else None,
+    )
 
 
 def _datadog(r: _Reader, name: str) -> DatadogSpec:
@@ -410,7 +451,7 @@ def _datadog(r: _Reader, name: str) -> DatadogSpec:
         env=r.string("env"),
         service=r.string("service", name) or name,
         version=r.string("version"),
-        agent_image=_agent_image(r),
+        agent_image=_pinned_image(r, "agent_image", defaults.DEFAULT_AGENT_IMAGE),
         agent_cpu=r.integer("agent_cpu", defaults.DEFAULT_AGENT_CPU, 0, 16384) or 0,
         agent_memory=r.integer("agent_memory", defaults.DEFAULT_AGENT_MEMORY, 128)
         or defaults.DEFAULT_AGENT_MEMORY,
@@ -423,6 +464,8 @@ def _datadog(r: _Reader, name: str) -> DatadogSpec:
                 ).items()
             )
         ),
+        agent_execute_command=r.boolean("agent_execute_command", False),
+        logs=_logs(r.nested("logs", LogsSettings)),
     )
 
 
@@ -447,7 +490,12 @@ def _task_size(
         r.fail(
             "cpu", cpu, f"is less than the containers' total cpu {used_cpu} (agent {dd.agent_cpu})"
         )
-    used_mem = dd.agent_memory + sum(c.memory or c.memory_reservation or 0 for c in spec_containers)
+    router = defaults.ROUTER_MEMORY_RESERVATION if dd.logs.firelens else 0
+    used_mem = (
+        dd.agent_memory
+        + router
+        + sum(c.memory or c.memory_reservation or 0 for c in spec_containers)
+    )
     if used_mem > memory:
         r.fail(
             "memory",
@@ -475,14 +523,24 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
     problems: list[str] = []
     r = _Reader(problems, "", args, DatadogFargateServiceArgs)
 
-    dd = _datadog(r.nested("datadog", DatadogSettings), name)
-    volumes = {v for v, _ in defaults.AGENT_VOLUMES}
+    dd = _datadog(r.nested("datadog", DatadogSettings, required=True), name)
+    enable_exec = r.boolean("enable_execute_command", False)
+    if dd.agent_execute_command and not enable_exec:
+        r.fail(
+            "datadog.agent_execute_command", True, "only applies with enable_execute_command: true"
+        )
+    # Names the sidecars may use are taken before any app container picks its volume names.
+    volumes = {
+        v
+        for v, _ in (
+            *defaults.AGENT_VOLUMES,
+            *defaults.AGENT_EXEC_VOLUMES,
+            *defaults.ROUTER_VOLUMES,
+        )
+    } | {defaults.ROUTER_BUFFER_VOLUME}
+    exec_paths = defaults.EXEC_PATHS if enable_exec else ()
     containers = _each(
-        r,
-        "containers",
-        AppContainer,
-        lambda c: _container(c, volumes, dd.transport),
-        required=True,
+        r, "containers", AppContainer, lambda c: _container(c, volumes, exec_paths), required=True
     )
     names = [c.name for c in containers if c.name]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -545,6 +603,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         execution_role_arn=r.input_str("execution_role_arn"),
         task_role_arn=r.input_str("task_role_arn"),
         tags=tuple(sorted((k, v) for k, v in tags.items() if isinstance(v, str))),
+        enable_execute_command=enable_exec,
     )
     if problems:
         raise InvalidArgsError(name, problems)

@@ -175,6 +175,43 @@ CASES = [
         ["container_port: 9999", "port_mappings"],
     ),
     ("over budget", "containers.0.memory", 4096, ["total memory 4608 MiB"]),
+    (
+        "log mode",
+        "datadog.logs",
+        {"mode": "fluentd"},
+        ['datadog.logs.mode: "fluentd"', "awslogs, firelens"],
+    ),
+    (
+        "router latest",
+        "datadog.logs",
+        {"mode": "firelens", "router_image": "amazon/aws-for-fluent-bit:latest"},
+        ["datadog.logs.router_image", "not pinned"],
+    ),
+    (
+        "firelens-only field",
+        "datadog.logs",
+        {"source": "python"},
+        ["datadog.logs.source", 'only applies with mode "firelens"'],
+    ),
+    (
+        "buffer path",
+        "datadog.logs",
+        {"mode": "firelens", "buffer_path": "buffer"},
+        ["datadog.logs.buffer_path", "absolute path"],
+    ),
+    ("router name", "containers.0.name", "log-router", ["reserved"]),
+    (
+        "agent exec alone",
+        "datadog.agent_execute_command",
+        True,
+        ["datadog.agent_execute_command", "enable_execute_command"],
+    ),
+    (
+        "exec flag type",
+        "enable_execute_command",
+        "yes",
+        ['enable_execute_command: "yes"', "true or false"],
+    ),
 ]
 
 

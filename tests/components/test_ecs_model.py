@@ -32,9 +32,20 @@ def register_request(task: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-@pytest.mark.parametrize("transport", ["unix", "tcp"])
-def test_task_definition_passes_the_ecs_api_model(args: dict[str, Any], transport: str) -> None:
-    args["datadog"]["transport"] = transport
+VARIANTS: dict[str, dict[str, Any]] = {
+    "unix sockets": {},
+    "tcp": {"transport": "tcp"},
+    "exec into app and agent": {"agent_execute_command": True},
+    "firelens": {"logs": {"mode": "firelens", "tags": {"team": "a"}, "buffer_path": "/buffer"}},
+}
+
+
+@pytest.mark.parametrize("datadog", VARIANTS.values(), ids=VARIANTS.keys())
+def test_task_definition_passes_the_ecs_api_model(
+    args: dict[str, Any], datadog: dict[str, Any]
+) -> None:
+    args["datadog"].update(datadog)
+    args["enable_execute_command"] = bool(datadog.get("agent_execute_command"))
     args.update(ephemeral_storage_gib=30, tags={"team": "payments"})
     args["containers"][0]["health_check"] = {"command": ["CMD", "/bin/check"]}
     result = run(lambda: DatadogFargateService("checkout", args))  # type: ignore[arg-type]

@@ -57,6 +57,7 @@ def test_schema_is_fully_typed_and_described() -> None:
             "PortMapping",
             "HealthCheck",
             "DatadogSettings",
+            "LogsSettings",
             "LoadBalancerTarget",
         )
     }
