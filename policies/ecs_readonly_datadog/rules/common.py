@@ -155,6 +155,17 @@ def classify(td: TaskDefinition, patterns: Sequence[str]) -> Classification:
     return result
 
 
+def init_hint(agent: AgentContainer) -> str:
+    """An Agent-image container nobody waits on counts as the Agent; when it is non-essential
+    it is probably an init container whose dependsOn was forgotten, so say how to mark it."""
+    if agent.container.get("essential") is not False:
+        return ""
+    return (
+        f" ({agent.label} is non-essential: if it is an init container, make the Agent dependsOn "
+        "it with condition SUCCESS, then it is not checked as the Agent.)"
+    )
+
+
 def uncertain_issues(
     td: TaskDefinition, classification: Classification, subject: str
 ) -> list[Issue]:

@@ -20,6 +20,7 @@ from .common import (
     AgentContainer,
     Issue,
     classify,
+    init_hint,
     prefix,
     uncertain_issues,
     unknown_issue,
@@ -154,7 +155,8 @@ def _agent_issue(td: TaskDefinition, agent: AgentContainer, cfg: PolicyConfig) -
             "so nothing seeds its config with the image's defaults. "
             f'Add {{"name": "{new_volume}"}} to "volumes" and {json.dumps(mount)} to its '
             '"mountPoints" (see datadog-agent-writable-mounts). '
-            + _fix(td, agent, new_volume, init_name),
+            + _fix(td, agent, new_volume, init_name)
+            + init_hint(agent),
             agent.name,
         )
     assert status in (OK, READ_ONLY, UNDEFINED)

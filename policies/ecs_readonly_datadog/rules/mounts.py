@@ -14,6 +14,7 @@ from .common import (
     AgentContainer,
     Issue,
     classify,
+    init_hint,
     prefix,
     uncertain_issues,
     unknown_issue,
@@ -166,7 +167,8 @@ def _agent_issues(
                 + "; ".join(reasons)
                 + ". Fix: "
                 + "; ".join(fixes)
-                + ". On Fargate a volume with no host configuration is task ephemeral storage.",
+                + ". On Fargate a volume with no host configuration is task ephemeral storage."
+                + init_hint(agent),
                 agent.name,
             )
         )
