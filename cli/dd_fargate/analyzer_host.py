@@ -210,7 +210,7 @@ class AnalyzerClient:
     """Typed calls over the generated ``AnalyzerStub``; gRPC failures become PolicyPackError."""
 
     def __init__(self, channel: grpc.Channel, label: str, version_override: str = "") -> None:
-        self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)  # type: ignore[no-untyped-call]
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)
         self._label = label
         self._version = version_override  # PulumiPolicy.yaml's version wins, as in the CLI
         self.on_error: Any = None  # set by the host to append the pack's stderr tail
@@ -277,7 +277,7 @@ class AnalyzerClient:
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, cfg in config.items():
             entry = request.policyConfig[name]
-            entry.enforcementLevel = _LEVEL_TO_PROTO[cfg.enforcement_level or "advisory"]  # type: ignore[assignment]
+            entry.enforcementLevel = _LEVEL_TO_PROTO[cfg.enforcement_level or "advisory"]
             entry.properties.update(dict(cfg.properties))
         self._call("Configure", request)
 

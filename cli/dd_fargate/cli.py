@@ -6,29 +6,39 @@ to run (one line on stderr; the traceback only with ``--verbose``).
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .check import CheckReport
 from .program import ProgramError
 from .redact import Redactor
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_FILES = 20  # below this a bar only flickers
 
 T = TypeVar("T")
 
 
+def _interactive() -> bool:
+    return sys.stdout.isatty()
+
+
 def _stdout() -> Console:
     # Off a terminal rich would wrap at 80 columns; messages must stay one line each.
-    return Console(soft_wrap=True, highlight=False, width=None if sys.stdout.isatty() else 10_000)
+    return Console(soft_wrap=True, highlight=False, width=None if _interactive() else 10_000)
 
 
 def _fail(exc: BaseException, redactor: Redactor, verbose: bool) -> None:
@@ -150,6 +160,52 @@ def preview(
     out.print()
     out.print(summary_line(result.diagnostics))
     raise SystemExit(EXIT_VIOLATIONS if result.has_mandatory else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--policy-pack-config",
+    "policy_config",
+    type=click.Path(path_type=Path),
+    help="Same file and validation as for preview.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--verbose", "-v", is_flag=True, help="Tracebacks and skipped files.")
+def check(paths: Sequence[str], policy_config: Path | None, fmt: str, verbose: bool) -> None:
+    """Check task definitions in PATHS (files, directories, globs): RegisterTaskDefinition
+    requests, describe-task-definition output, containerDefinitions lists or CloudFormation
+    templates (JSON/YAML)."""
+    from .check import prepare, run_check
+    from .check_output import print_text, to_json
+
+    redactor = Redactor()
+    files, config = _guard(redactor, verbose, lambda: prepare(paths, policy_config))
+    out = _stdout()
+    show_progress = fmt == "text" and _interactive() and len(files) >= PROGRESS_MIN_FILES
+
+    def run() -> CheckReport:
+        if not show_progress:
+            return run_check(files, config, redactor)
+        with Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=out,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("check", total=len(files))
+            return run_check(files, config, redactor, progress=lambda _f: bar.advance(task))
+
+    report = _guard(redactor, verbose, run)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(report, redactor), indent=2))
+    else:
+        print_text(out, report, redactor, verbose)
+    raise SystemExit(EXIT_VIOLATIONS if report.mandatory else EXIT_OK)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

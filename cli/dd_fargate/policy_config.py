@@ -132,8 +132,10 @@ def reconcile(
         }
         validator = jsonschema.Draft7Validator(document)
         for error in sorted(validator.iter_errors(dict(result[policy.name].properties)), key=str):
-            where = "/".join(str(p) for p in error.absolute_path)
-            errors.append(f"{policy.name}{'.' + where if where else ''}: {error.message}")
+            where = "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+            )
+            errors.append(f"{policy.name}{where}: {error.message}")
     if errors:
         raise UserError("invalid policy config: " + "; ".join(errors), source)
     return result
