@@ -204,27 +204,29 @@ def task_definition_from_props(props: Any, resource_name: str | None = None) -> 
     # Secret-wrapped JSON strings (raw wire form) are unwrapped before keying on the text.
     if isinstance(raw_cd, dict) and raw_cd.get(SIG_KEY) == SECRET_SIG:
         raw_cd = raw_cd.get("value")
-    if type(raw_cd) is str and raw_cd not in UNKNOWN_SENTINELS:
-        key: tuple[Any, ...] = ("json", raw_cd, volumes_key, label)
-        cached = _CACHE.get(key)
-        if cached is not None:
+    if type(raw_cd) is not str:
+        plain_cd, cd_unknown = to_plain(raw_cd)
+        if type(plain_cd) is not str:  # aws-native's list (or something malformed)
+            key = ("value", repr(plain_cd), volumes_key, label)
+            cached = _CACHE.get(key)
+            if cached is None:
+                cached = _build(label, plain_cd, None, cd_unknown, volumes, volumes_unknown)
+                _CACHE.put(key, cached)
             return cached
+        raw_cd = plain_cd  # a Secret object or proxy that held the classic JSON string
+
+    if raw_cd in UNKNOWN_SENTINELS:
+        return _build(label, Unknown(raw_cd), None, True, volumes, volumes_unknown)
+    key = ("json", raw_cd, volumes_key, label)
+    cached = _CACHE.get(key)
+    if cached is None:
         parsed, problem = _parse_json(raw_cd)
         cd_unknown = False
         if problem is None and any(marker in raw_cd for marker in _MARKERS):
             parsed, cd_unknown = to_plain(parsed)
-        td = _build(label, parsed, problem, cd_unknown, volumes, volumes_unknown)
-        _CACHE.put(key, td)
-        return td
-
-    plain_cd, cd_unknown = to_plain(raw_cd)
-    key = ("value", repr(plain_cd), volumes_key, label)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    td = _build(label, plain_cd, None, cd_unknown, volumes, volumes_unknown)
-    _CACHE.put(key, td)
-    return td
+        cached = _build(label, parsed, problem, cd_unknown, volumes, volumes_unknown)
+        _CACHE.put(key, cached)
+    return cached
 
 
 def _build(
@@ -242,13 +244,6 @@ def _build(
         td.containers_unknown = containers
     elif containers is None:
         td.containers_problem = "containerDefinitions is missing"
-    elif isinstance(containers, str):
-        # A JSON string nested in the list-shaped input, e.g. a plain task definition
-        # given the classic way; parse it rather than report it as a wrong type.
-        parsed, nested_problem = _parse_json(containers)
-        if nested_problem is None:
-            parsed, cd_unknown = to_plain(parsed)
-        return _build(label, parsed, nested_problem, cd_unknown, volumes, volumes_unknown)
     elif not isinstance(containers, list):
         td.containers_problem = (
             "containerDefinitions must be a list of container objects "
