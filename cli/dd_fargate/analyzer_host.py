@@ -387,14 +387,18 @@ class PolicyPackHost:
             PULUMI_STACK=stack,
             PULUMI_DRY_RUN="true" if dry_run else "false",
         )
-        self._proc = subprocess.Popen(
-            args,
-            cwd=manifest.directory,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        try:
+            self._proc = subprocess.Popen(
+                args,
+                cwd=manifest.directory,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            self.engine.stop()
+            raise PolicyPackError(f"cannot start {python}: {exc}", self.label) from exc
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._stdout = _StreamDrain(self._proc.stdout, first_line=True)
         self._stderr = _StreamDrain(self._proc.stderr, first_line=False)

@@ -62,6 +62,22 @@ class _Collect(logging.Handler):
         self.lines.append(LogLine(record.levelname.lower(), record.getMessage()))
 
 
+def _local_names(program_dir: Path) -> set[str]:
+    """Top-level modules and packages the program can import from its own directory."""
+    names = set()
+    for child in program_dir.iterdir():
+        if child.suffix == ".py":
+            names.add(child.stem)
+        elif child.is_dir() and child.name.isidentifier():
+            names.add(child.name)
+    return names
+
+
+def _under(module: object, directory: Path) -> bool:
+    file = getattr(module, "__file__", None) or ""
+    return bool(file) and Path(file).resolve().is_relative_to(directory)
+
+
 @contextmanager
 def _isolated(program_dir: Path) -> Iterator[None]:
     saved_path, saved_cwd = list(sys.path), os.getcwd()
@@ -69,6 +85,13 @@ def _isolated(program_dir: Path) -> Iterator[None]:
     saved_env = {k: v for k, v in os.environ.items() if k.startswith("PULUMI_CONFIG")}
     for key in saved_env:  # config must come from the stack, not the caller's shell
         del os.environ[key]
+    # A same-named module already imported from elsewhere would shadow the program's own one
+    # (the language host starts a fresh interpreter, so it never sees such a clash).
+    shadowing = {
+        name: sys.modules.pop(name)
+        for name in _local_names(program_dir)
+        if name in sys.modules and not _under(sys.modules[name], program_dir)
+    }
     sys.path.insert(0, str(program_dir))
     os.chdir(program_dir)
     try:
@@ -78,9 +101,9 @@ def _isolated(program_dir: Path) -> Iterator[None]:
         sys.path[:] = saved_path
         os.environ.update(saved_env)
         for name in set(sys.modules) - saved_modules:
-            file = getattr(sys.modules[name], "__file__", None) or ""
-            if file and Path(file).resolve().is_relative_to(program_dir):
+            if _under(sys.modules[name], program_dir):
                 del sys.modules[name]  # the program's own modules re-import fresh next run
+        sys.modules.update(shadowing)
 
 
 def _where(exc: BaseException, project: Project) -> str:

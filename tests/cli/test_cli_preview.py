@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,19 @@ def test_reference_stack_passes_with_no_diagnostics(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "- [" not in result.stdout  # no diagnostics at all, advisory included
     assert "no policy violations" in result.stdout
+
+
+def test_program_modules_are_not_shadowed_by_already_imported_ones(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: shadow\nruntime: python\n")
+    (tmp_path / "helpers.py").write_text('NAME = "from-the-program"\n')
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nimport helpers\n\npulumi.ComponentResource('test:index:Named', helpers.NAME)\n"
+    )
+    stranger = types.ModuleType("helpers")
+    monkeypatch.setitem(sys.modules, "helpers", stranger)
+    result = invoke("preview", tmp_path, "--policy-pack", PROBE_PACK)
+    assert result.exit_code == 0, result.stderr
+    assert "from-the-program" in result.stdout
+    assert sys.modules["helpers"] is stranger
