@@ -20,11 +20,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from .errors import UserError
+from .redact import Redactor
 
 if TYPE_CHECKING:
     from .check import CheckReport
-from .program import ProgramError
-from .redact import Redactor
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN_FILES = 20  # below this a bar only flickers
@@ -45,11 +44,8 @@ def _fail(exc: BaseException, redactor: Redactor, verbose: bool) -> None:
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     if isinstance(exc, UserError):
         line = f"error: {exc}"
-        details = (
-            exc.details
-            if isinstance(exc, ProgramError)
-            else "".join(traceback.format_exception(exc))
-        )
+        # A failing program carries its own traceback (already redacted); ours would be noise.
+        details = getattr(exc, "details", None) or "".join(traceback.format_exception(exc))
     else:
         line = f"error: unexpected failure: {type(exc).__name__}: {exc}"
         details = "".join(traceback.format_exception(exc))

@@ -126,18 +126,31 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel whatever the program left running so closing the loop is silent."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+
 def run_program(
     project: Project, stack: str, config: StackConfig, redactor: Redactor
 ) -> ProgramRun:
     monitor = RecordingMonitor(PreviewMocks(config.values))
     collector = _Collect()
-    logger = logging.getLogger(f"dd_fargate.program.{id(collector)}")
+    logger = logging.getLogger("dd_fargate.program")
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     logger.addHandler(collector)
     redactor.add(config.values[k] for k in config.secret_keys)
 
     loop = asyncio.new_event_loop()
+    # A failed program leaves futures whose exceptions nobody retrieves; asyncio would log each
+    # one (with a traceback, possibly holding secrets) when it is collected, long after our one
+    # error line. The first exception is what we report; the echoes are dropped.
+    loop.set_exception_handler(lambda _loop, _context: None)
     asyncio.set_event_loop(loop)
     error: BaseException | None = None
     with _isolated(project.program_dir):
@@ -166,6 +179,7 @@ def run_program(
         except Exception as exc:  # the program's own failure, reported as one line
             error = exc
         finally:
+            _drain(loop)
             loop.close()
             asyncio.set_event_loop(None)
             pulumi_config.set_all_config({}, [])

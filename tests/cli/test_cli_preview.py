@@ -133,6 +133,13 @@ def test_program_that_raises(invoke: Invoke) -> None:
     assert "AAAAAAAAAAAAAAAAc2Vj" not in result.stderr  # the secret config value is masked
 
 
+def test_program_that_raises_inside_an_apply_still_prints_one_line(invoke: Invoke) -> None:
+    result = invoke("preview", FIXTURES / "apply_raising_program", "--policy-pack", PROBE_PACK)
+    assert_one_line_error(
+        result, "apply_raising_program/__main__.py:7", "RuntimeError: exploded in apply"
+    )
+
+
 def test_program_that_raises_verbose_shows_the_traceback(invoke: Invoke) -> None:
     result = invoke(
         "preview", FIXTURES / "raising_program", "--policy-pack", PROBE_PACK, "--verbose"

@@ -56,3 +56,25 @@ def test_installed_script_check_json_and_bad_input() -> None:
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.strip().count("\n") == 0 and "no such file or directory" in bad.stderr
+
+
+def test_installed_script_program_failure_is_one_line_even_at_interpreter_exit() -> None:
+    # Unretrieved future exceptions are logged by asyncio at garbage collection, which only a
+    # real process exit shows; they must not follow the error line.
+    proc = subprocess.run(
+        [
+            _script(),
+            "preview",
+            str(FIXTURES / "apply_raising_program"),
+            "--policy-pack",
+            str(FIXTURES / "probe_pack"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.splitlines() == [proc.stderr.strip()]
+        and "RuntimeError: exploded in apply" in proc.stderr
+    )
