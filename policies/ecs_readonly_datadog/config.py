@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .ecs_model import suggest_key
+from .lru import LRU
 from .taskdef import normalize_path
 
 READONLY_ROOT = "ecs-readonly-root-filesystem"
@@ -194,9 +195,22 @@ def _string_list(value: Any, key: str, errors: list[str]) -> list[str] | None:
     return good
 
 
+# (policy, repr of the raw config) -> parsed config: the SDK hands every call a fresh copy.
+_PARSED: LRU[PolicyConfig] = LRU(64)
+
+
 def parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyConfig:
     """Parse one policy's config properties (`args.get_config()` or a policy-config.json entry).
     `enforcementLevel`, if present, is ignored here: the SDK or `resolve_config` handles it."""
+    key = (policy, repr(raw))
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = _parse_policy_config(policy, raw)
+        _PARSED.put(key, cached)
+    return cached
+
+
+def _parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyConfig:
     info = POLICY_BY_NAME[policy]
     errors: list[str] = []
     exempt: dict[str, str] = {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .lru import LRU
 from .taskdef import Unknown, describe_value
 
 _ENTRY = re.compile(r"^\.containerDefinitions\[(\d+)\]\.?(.*)$")
@@ -46,6 +47,7 @@ class _Model:
         self.request_shape = service.operation_model("RegisterTaskDefinition").input_shape
         self.container_shape = self.request_shape.members["containerDefinitions"].member
         self.member_names: tuple[str, ...] = tuple(self.container_shape.members)
+        self.member_set = frozenset(self.member_names)
         condition = self.container_shape.members["dependsOn"].member.members["condition"]
         self.conditions: tuple[str, ...] = tuple(condition.enum)
         self.validator = ParamValidator()
@@ -63,6 +65,10 @@ def preload() -> None:
 def container_member_names() -> tuple[str, ...]:
     """ContainerDefinition's member names, in the model's order."""
     return _model().member_names
+
+
+def container_member_set() -> frozenset[str]:
+    return _model().member_set
 
 
 def dependency_conditions() -> tuple[str, ...]:
@@ -113,12 +119,35 @@ def _coerce(
     return value
 
 
+# A container's repr -> its errors (index 0). Stacks repeat the same Agent and init containers
+# in every service's task definition, so validating per container pays off across resources.
+_CONTAINER_CACHE: LRU[tuple[ModelError, ...]] = LRU(1024)
+
+
+def clear_cache() -> None:
+    _CONTAINER_CACHE.clear()
+
+
 def validate_container_definitions(containers: Sequence[Any]) -> list[ModelError]:
-    """Validate the containers as the `containerDefinitions` of a RegisterTaskDefinition
+    """Validate each container as the `containerDefinitions` of a RegisterTaskDefinition
     request. Values that are unknown during preview are skipped, not reported."""
+    errors: list[ModelError] = []
+    for index, container in enumerate(containers):
+        if isinstance(container, Unknown):
+            continue
+        key = repr(container)
+        found = _CONTAINER_CACHE.get(key)
+        if found is None:
+            found = _validate_one(container)
+            _CONTAINER_CACHE.put(key, found)
+        errors.extend(ModelError(index, e.path, e.message) for e in found)
+    return errors
+
+
+def _validate_one(container: Any) -> tuple[ModelError, ...]:
     model = _model()
     raw_errors: list[tuple[str, str, dict[str, Any]]] = []
-    request = {"family": "policy-check", "containerDefinitions": list(containers)}
+    request = {"family": "policy-check", "containerDefinitions": [container]}
     request = _coerce(request, model.request_shape, "", raw_errors)
     report = model.validator.validate(request, model.request_shape)
     raw_errors.extend(getattr(report, "_errors", []))
@@ -130,7 +159,7 @@ def validate_container_definitions(containers: Sequence[Any]) -> list[ModelError
         match = _ENTRY.match(name)
         index, path = (int(match.group(1)), match.group(2)) if match else (None, name.lstrip("."))
         errors.append(ModelError(index, path, _message(reason, path, extra)))
-    return errors
+    return tuple(errors)
 
 
 def _message(reason: str, path: str, extra: dict[str, Any]) -> str:

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .lru import LRU
 from .taskdef import TaskDefinition, Unknown
 
 CLASSIC_TYPE = "aws:ecs/taskDefinition:TaskDefinition"
@@ -49,9 +48,15 @@ SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _MARKERS = (*UNKNOWN_SENTINELS, SIG_KEY)
 
 
+_WRAPPERS: tuple[tuple[type, ...], type | None] | None = None
+
+
 def _sdk_wrapper_types() -> tuple[tuple[type, ...], type | None]:
     """pulumi_policy's proxy classes and Secret. An instance can only exist once its module is
     loaded, so looking in sys.modules (instead of importing) is exact and keeps the SDK optional."""
+    global _WRAPPERS
+    if _WRAPPERS is not None:
+        return _WRAPPERS
     proxy = sys.modules.get("pulumi_policy.proxy")
     secret = sys.modules.get("pulumi_policy.secret")
     names = (
@@ -61,7 +66,10 @@ def _sdk_wrapper_types() -> tuple[tuple[type, ...], type | None]:
         (secret, "_ListSecretsProxy"),
     )
     wrappers = tuple(getattr(mod, name) for mod, name in names if hasattr(mod, name))
-    return wrappers, getattr(secret, "Secret", None)
+    found = (wrappers, getattr(secret, "Secret", None))
+    if len(wrappers) == len(names) and found[1] is not None:
+        _WRAPPERS = found  # both modules loaded: the answer can't change any more
+    return found
 
 
 def _target(proxy: Any) -> Any:
@@ -152,34 +160,8 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-class _LRU:
-    """A small thread-safe LRU: the SDK's gRPC server runs Analyze on 4 worker threads."""
-
-    def __init__(self, maxsize: int) -> None:
-        self._data: OrderedDict[Any, TaskDefinition] = OrderedDict()
-        self._lock = threading.Lock()
-        self._maxsize = maxsize
-
-    def get(self, key: Any) -> TaskDefinition | None:
-        with self._lock:
-            found = self._data.get(key)
-            if found is not None:
-                self._data.move_to_end(key)
-            return found
-
-    def put(self, key: Any, value: TaskDefinition) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._maxsize:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
-_CACHE = _LRU(512)
+# Classic JSON text or native repr -> TaskDefinition; sized for a large stack's task definitions.
+_CACHE: LRU[TaskDefinition] = LRU(512)
 
 
 def clear_cache() -> None:

@@ -8,6 +8,7 @@ the advisory `ecs-readonly-datadog-exemptions` policy, which runs last for the s
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,7 @@ from .config import (
 from .normalize import TASK_DEFINITION_TYPES, task_definition_from_props
 from .rules import RULES
 from .rules.common import STRING_SENTINEL, Issue
+from .taskdef import TaskDefinition
 
 PACK_NAME = "ecs-readonly-datadog"
 
@@ -68,6 +70,47 @@ class _Ledger(threading.local):
 
 
 _LEDGER = _Ledger()
+
+
+class _RequestMemo:
+    """The normalized task definition of the Analyze request each thread is serving.
+
+    The SDK deserializes a request's inputs again for every policy. What the per-policy args
+    share is the request itself: `args.opts.ignore_changes` is the request's protobuf
+    `options.ignoreChanges` container, which protobuf hands out as the same object on every
+    access. Holding it and comparing with `is` therefore means "same request, same inputs" (a
+    held object's identity can't be reused). Anything that is not such a per-request mutable
+    object (a tuple could be the shared empty tuple) never matches, so the memo only skips work.
+
+    The held container is dropped when the exemptions policy ends the request and at exit:
+    a upb container still referenced during interpreter finalization can crash it.
+    """
+
+    def __init__(self) -> None:
+        self._by_thread: dict[int, tuple[object, str, TaskDefinition]] = {}
+
+    def task_definition(self, args: ResourceValidationArgs) -> TaskDefinition:
+        thread = threading.get_ident()
+        token = getattr(args.opts, "ignore_changes", None)
+        usable = token is not None and not isinstance(token, (tuple, str, bytes, frozenset))
+        entry = self._by_thread.pop(thread, None)
+        if usable and entry is not None and entry[0] is token and entry[1] == args.urn:
+            self._by_thread[thread] = entry
+            return entry[2]
+        td = task_definition_from_props(args.props, args.name)
+        if usable:
+            self._by_thread[thread] = (token, args.urn, td)
+        return td
+
+    def release(self) -> None:
+        self._by_thread.pop(threading.get_ident(), None)
+
+    def clear(self) -> None:
+        self._by_thread.clear()
+
+
+_MEMO = _RequestMemo()
+atexit.register(_MEMO.clear)
 
 
 def _safe_str(value: object) -> str:
@@ -103,7 +146,7 @@ def rule_validate(policy: str) -> Validate:
             _LEDGER.put(args.urn, policy, [])
             cfg = parse_policy_config(policy, args.get_config())
             fail_closed = cfg.fail_closed_on_unknown
-            td = task_definition_from_props(args.props, args.name)
+            td = _MEMO.task_definition(args)
             outcome = evaluate(policy, td, cfg)
             for issue in outcome.violations:
                 report_violation(issue.message, None)
@@ -131,6 +174,7 @@ def rule_validate(policy: str) -> Validate:
 
 
 def exemptions_validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    _MEMO.release()  # the last policy of the request
     try:
         if args.resource_type not in TASK_DEFINITION_TYPES:
             return

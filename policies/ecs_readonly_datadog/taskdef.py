@@ -11,8 +11,13 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-# The four ECS dependsOn conditions that keep a dependency running to completion.
+# The dependsOn conditions that wait for the dependency to exit: its target is an init container.
 SUCCESS_LIKE = frozenset({"SUCCESS", "COMPLETE"})
+
+
+def waits_for_exit(condition: object) -> bool:
+    # isinstance first: a malformed condition may be a list, and lists aren't hashable.
+    return isinstance(condition, str) and condition in SUCCESS_LIKE
 
 
 class Unknown:

@@ -9,6 +9,7 @@ import json
 import pytest
 from ecs_readonly_datadog import check_task_definition
 from ecs_readonly_datadog.normalize import clear_cache
+from google.protobuf import json_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_testlib import (
@@ -27,6 +28,7 @@ from policy_testlib import (
     make_args,
     run_policy,
     seed,
+    struct,
     task,
 )
 from pulumi_policy import ResourceValidationArgs
@@ -152,8 +154,6 @@ def test_volumes_not_a_list():
 def test_props_that_are_not_a_mapping():
     opts = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
     args = ResourceValidationArgs(CLASSIC_TYPE, 42, "urn:x", "odd", opts, None)  # type: ignore[arg-type]
-    from policy_testlib import POLICY_OBJECTS
-
     found: list[str] = []
     POLICY_OBJECTS[READONLY].validate(args, lambda m, u=None: found.append(m))
     assert found == [
@@ -199,8 +199,7 @@ def test_raw_wire_secrets_in_the_pure_api():
 
 def test_secret_preserving_proxies_are_unwrapped():
     """The SDK's Remediate path wraps props in secret-preserving proxies holding Secret objects."""
-    from google.protobuf import json_format
-    from policy_testlib import POLICY_OBJECTS, struct
+    from policy_testlib import POLICY_OBJECTS
 
     props = classic(seed())
     props["containerDefinitions"] = wire_secret(props["containerDefinitions"])
@@ -273,7 +272,7 @@ TASK = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(task_def=TASK, as_json=st.booleans())
 def test_no_input_crashes_a_policy(task_def, as_json):
     clear_cache()

@@ -188,3 +188,53 @@ def test_the_pack_starts_and_prints_only_its_port():
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_one_normalization_per_request_and_none_stale(monkeypatch):
+    calls: list[str] = []
+    original = pack.task_definition_from_props
+
+    def counting(props: object, name: str | None = None) -> object:
+        calls.append(name or "")
+        return original(props, name)
+
+    monkeypatch.setattr(pack, "task_definition_from_props", counting)
+    server = servicer()
+    first = proto.AnalyzeRequest(
+        urn="urn:pulumi:dev::app::t::td",
+        type=CLASSIC_TYPE,
+        name="td",
+        properties=struct(classic(seed())),
+    )
+    assert len(server.Analyze(first, None).diagnostics) == 1
+    assert len(calls) == 1  # five rule policies, one normalization
+    # The same URN with other inputs (e.g. preview, then update) is never answered from the memo.
+    fixed = seed()
+    fixed["containerDefinitions"][0]["readonlyRootFilesystem"] = True
+    second = proto.AnalyzeRequest(
+        urn="urn:pulumi:dev::app::t::td",
+        type=CLASSIC_TYPE,
+        name="td",
+        properties=struct(classic(fixed)),
+    )
+    assert list(server.Analyze(second, None).diagnostics) == []
+    assert len(calls) == 2
+    assert pack._MEMO._by_thread == {}  # released by the exemptions policy
+
+
+def test_memo_without_the_exemptions_policy_is_still_per_request():
+    server = servicer()
+    from policy_testlib import configure
+
+    configure(server, {"ecs-readonly-datadog-exemptions": {"enforcementLevel": "disabled"}})
+    for fix, expected in ((False, 1), (True, 0), (False, 1)):
+        td = seed()
+        td["containerDefinitions"][0]["readonlyRootFilesystem"] = fix or None
+        request = proto.AnalyzeRequest(
+            urn="urn:pulumi:dev::app::t::td",
+            type=CLASSIC_TYPE,
+            name="td",
+            properties=struct(classic(td)),
+        )
+        assert len(server.Analyze(request, None).diagnostics) == expected
+    pack._MEMO.clear()

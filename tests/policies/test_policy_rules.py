@@ -401,7 +401,8 @@ def test_success_on_an_essential_container():
         app(dependsOn=[{"containerName": "datadog-agent", "condition": "SUCCESS"}]), agent(), init()
     )
     assert any(
-        "waits for 'datadog-agent' to success, but 'datadog-agent' is essential" in m for m in found
+        "waits for 'datadog-agent' to exit (SUCCESS), but 'datadog-agent' is essential" in m
+        for m in found
     )
 
 

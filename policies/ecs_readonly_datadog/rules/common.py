@@ -8,12 +8,12 @@ from typing import Any
 
 from ..images import is_agent_image
 from ..taskdef import (
-    SUCCESS_LIKE,
     TaskDefinition,
     Unknown,
     container_label,
     container_name,
     list_field,
+    waits_for_exit,
 )
 
 
@@ -103,7 +103,7 @@ def classify(td: TaskDefinition, patterns: Sequence[str]) -> Classification:
             if not isinstance(dep, dict):
                 continue
             target, condition = dep.get("containerName"), dep.get("condition")
-            if isinstance(condition, Unknown) or condition in SUCCESS_LIKE:
+            if isinstance(condition, Unknown) or waits_for_exit(condition):
                 if isinstance(target, Unknown):
                     maybe_any = maybe_any or target
                 elif isinstance(target, str) and target != own:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-
+from .. import ecs_model
 from ..config import PolicyConfig
 from ..taskdef import TaskDefinition, Unknown, container_label, container_name, describe_value
 from .common import Issue, prefix, unknown_issue, whole_task_issue
@@ -12,16 +11,11 @@ KEY = "readonlyRootFilesystem"
 
 
 def _misspelling(container: dict[str, object]) -> str | None:
-    """A key that was meant to be readonlyRootFilesystem (e.g. `readOnlyRootFilesystem`)."""
+    """A key that was meant to be readonlyRootFilesystem (e.g. `readOnlyRootFilesystem`): only
+    keys the ECS model doesn't know are candidates, so valid definitions cost no difflib call."""
+    known = ecs_model.container_member_set()
     for key in container:
-        if (
-            key != KEY
-            and isinstance(key, str)
-            and (
-                key.lower() == KEY.lower()
-                or difflib.SequenceMatcher(None, key.lower(), KEY.lower()).ratio() >= 0.85
-            )
-        ):
+        if isinstance(key, str) and key not in known and ecs_model.suggest_key(key, (KEY,)):
             return key
     return None
 

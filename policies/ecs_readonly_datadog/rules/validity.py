@@ -8,13 +8,13 @@ from typing import Any
 from .. import ecs_model
 from ..config import PolicyConfig
 from ..taskdef import (
-    SUCCESS_LIKE,
     TaskDefinition,
     Unknown,
     container_label,
     container_name,
     is_essential,
     list_field,
+    waits_for_exit,
 )
 from .common import STRING_SENTINEL, Issue, prefix, unknown_issue, whole_task_issue
 
@@ -92,12 +92,13 @@ def _references(td: TaskDefinition) -> list[tuple[int, str]]:
                 continue
             other = by_name[target]
             essential = is_essential(other)
-            if condition in SUCCESS_LIKE and essential is True:
+            if waits_for_exit(condition) and essential is True:
                 found.append(
                     (
                         index,
-                        f"{where} waits for '{target}' to {condition.lower()}, but '{target}' is "
-                        'essential (the default): set "essential": false on it',
+                        f"{where} waits for '{target}' to exit ({condition}), but '{target}' is "
+                        'essential (the default), and ECS rejects that: set "essential": false '
+                        "on it",
                     )
                 )
             if condition == "HEALTHY" and other.get("healthCheck") is None:
