@@ -26,6 +26,7 @@ from .config import (
     DEFAULT_ENFORCEMENT_LEVELS,
     DEFINITIONS_VALID,
     EXEMPTIONS,
+    PACK_NAME,
     POLICIES,
     POLICY_NAMES,
     READONLY_ROOT,
@@ -37,8 +38,6 @@ from .config import (
 )
 from .images import is_agent_image
 from .normalize import CLASSIC_TYPE, NATIVE_TYPE, TASK_DEFINITION_TYPES
-
-PACK_NAME = "ecs-readonly-datadog"
 
 CONFIG_SCHEMAS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {p.name: p.config_schema for p in POLICIES}

@@ -17,6 +17,8 @@ from .ecs_model import suggest_key
 from .lru import LRU
 from .taskdef import normalize_path
 
+PACK_NAME = "ecs-readonly-datadog"
+
 READONLY_ROOT = "ecs-readonly-root-filesystem"
 WRITABLE_MOUNTS = "datadog-agent-writable-mounts"
 RECOMMENDED_MOUNTS = "datadog-agent-recommended-mounts"

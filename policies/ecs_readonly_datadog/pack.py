@@ -29,6 +29,7 @@ from .config import (
     CONFIG_INIT,
     DEFINITIONS_VALID,
     EXEMPTIONS,
+    PACK_NAME,
     POLICIES,
     READONLY_ROOT,
     RECOMMENDED_MOUNTS,
@@ -40,7 +41,8 @@ from .rules import RULES
 from .rules.common import STRING_SENTINEL, Issue
 from .taskdef import TaskDefinition
 
-PACK_NAME = "ecs-readonly-datadog"
+__all__ = ["PACK_NAME", "build_policies"]
+
 
 _LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
 _SEVERITIES = {

@@ -275,3 +275,11 @@ def test_disabled_policy_is_not_run_by_the_sdk():
 
 def test_all_policies_have_a_rule_or_are_the_exemptions_policy():
     assert ALL[-1] == EXEMPTIONS
+
+
+def test_readme_sample_is_the_committed_example():
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    sample = readme.split("Sample (`policy-config.example.json`):\n\n```json\n")[1].split("```")[0]
+    assert json.loads(sample) == json.loads(EXAMPLE.read_text())
+    for policy in POLICY_NAMES:
+        assert f"`{policy}`" in readme
