@@ -1,0 +1,333 @@
+"""Benchmark 1: what the ecs-readonly-datadog pack costs per resource, against no-op packs.
+
+    python benchmarks/pack_cost.py            # full run (about a minute on 2 cores)
+    python benchmarks/pack_cost.py --quick    # tiny sizes, for the smoke test
+
+Every pack is started the way the Pulumi CLI starts it (`dd_fargate.analyzer_host`) and
+answered over gRPC. The floor is `benchmarks/packs/noop-N`: as many policies as the real pack,
+each doing nothing. The SDK deserializes a request's inputs once per policy, so no pack with N
+policies can be cheaper. `noop-1` shows what that per-policy deserialization costs.
+
+Inputs: the component's own 10-container task definitions (init, agent, 8 apps), all passing,
+with image tags and environment values that differ on every call, so no cache keyed on
+content can answer a repeat. The same inputs go to each pack, in a rotating order per round;
+figures are medians over rounds, ratios are medians of per-round ratios (noisy machines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    BENCH_DIR,
+    CLASSIC_TYPE,
+    PACK_DIR,
+    REGION,
+    UNKNOWN,
+    header,
+    median,
+    spread,
+    task_definition_props,
+    timed,
+    verdict,
+)
+from dd_fargate.analyzer_host import AnalyzerClient, PolicyPackHost, start_policy_pack
+from dd_fargate.policy_config import reconcile
+from dd_fargate.wire import wire_to_struct
+from pulumi.runtime.proto import analyzer_pb2
+
+GOAL = 1.25
+STACK_URN = "urn:pulumi:prod::bench::pulumi:pulumi:Stack::bench-prod"
+PROVIDER_URN = "urn:pulumi:prod::bench::pulumi:providers:aws::default_7_51_1"
+
+
+@dataclass(frozen=True)
+class Pack:
+    label: str
+    directory: Path
+
+
+def packs(policy_count: int, pack_dir: Path = PACK_DIR) -> list[Pack]:
+    return [
+        Pack("ecs-readonly-datadog", pack_dir),
+        Pack(f"noop-{policy_count}", BENCH_DIR / "packs" / f"noop-{policy_count}"),
+        Pack("noop-1", BENCH_DIR / "packs" / "noop-1"),
+    ]
+
+
+def _start(pack: Pack, stack: ExitStack) -> tuple[PolicyPackHost, AnalyzerClient]:
+    host = stack.enter_context(
+        start_policy_pack(
+            pack.directory, project="bench", stack="prod", config={"aws:region": REGION}
+        )
+    )
+    client = host.connect()
+    info = client.get_analyzer_info()
+    # As `dd-fargate preview` and the Pulumi CLI do: Configure with schema defaults filled in.
+    client.configure(reconcile(info.policies, info.initial_config, {}))
+    return host, client
+
+
+def _options(parent: str) -> analyzer_pb2.AnalyzerResourceOptions:
+    opts = analyzer_pb2.AnalyzerResourceOptions(parent=parent)
+    opts.customTimeouts.CopyFrom(analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts())
+    return opts
+
+
+def _provider() -> analyzer_pb2.AnalyzerProviderResource:
+    return analyzer_pb2.AnalyzerProviderResource(
+        urn=PROVIDER_URN,
+        type="pulumi:providers:aws",
+        name="default_7_51_1",
+        properties=wire_to_struct({"region": REGION, "version": "7.51.1"}),
+    )
+
+
+def _urn(type_: str, name: str) -> str:
+    return f"urn:pulumi:prod::bench::datadog-fargate:index:DatadogFargateService${type_}::{name}"
+
+
+def analyze_requests(start: int, count: int) -> list[analyzer_pb2.AnalyzeRequest]:
+    """Built before timing: the engine builds requests in Go, so only the pack's side counts."""
+    requests = []
+    for variant in range(start, start + count):
+        name = f"svc{variant}-task"
+        requests.append(
+            analyzer_pb2.AnalyzeRequest(
+                type=CLASSIC_TYPE,
+                properties=wire_to_struct(task_definition_props(f"svc{variant}", 8, variant)),
+                urn=_urn(CLASSIC_TYPE, name),
+                name=name,
+                options=_options(_urn("datadog-fargate:index:DatadogFargateService", "svc")),
+                provider=_provider(),
+            )
+        )
+    return requests
+
+
+def _other_resource(index: int) -> tuple[str, str, dict[str, Any]]:
+    """A non-task-definition resource of the kinds the component registers."""
+    name = f"svc{index}"
+    kind = index % 4
+    if kind == 0:
+        return (
+            "aws:iam/role:Role",
+            f"{name}-task-role",
+            {
+                "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [index]}),
+                "description": f"ECS task role of {name}",
+                "tags": {"service": name},
+            },
+        )
+    if kind == 1:
+        return (
+            "aws:cloudwatch/logGroup:LogGroup",
+            f"{name}-logs",
+            {"name": f"/ecs/{name}", "retentionInDays": 30.0, "tags": {"service": name}},
+        )
+    if kind == 2:
+        return (
+            "aws:iam/rolePolicy:RolePolicy",
+            f"{name}-execution-secrets",
+            {"role": UNKNOWN, "policy": json.dumps({"Statement": [{"Resource": [name]}]})},
+        )
+    return (
+        "aws:ecs/service:Service",
+        f"{name}-service",
+        {
+            "name": name,
+            "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+            "taskDefinition": UNKNOWN,
+            "launchType": "FARGATE",
+            "desiredCount": 1.0,
+            "networkConfiguration": {"subnets": ["subnet-0a1"], "assignPublicIp": False},
+        },
+    )
+
+
+def analyze_stack_request(start: int, count: int) -> analyzer_pb2.AnalyzeStackRequest:
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for i in range(count):
+        variant = start + i // 2
+        if i % 2 == 0:
+            type_, name = CLASSIC_TYPE, f"svc{variant}-task"
+            props = task_definition_props(f"svc{variant}", 8, variant)
+        else:
+            type_, name, props = _other_resource(variant)
+        request.resources.add(
+            type=type_,
+            properties=wire_to_struct(props),
+            urn=_urn(type_, name),
+            name=name,
+            options=_options(STACK_URN),
+            provider=_provider(),
+            parent=STACK_URN,
+        )
+    return request
+
+
+def _stub(client: AnalyzerClient) -> Any:
+    # The raw stub, so a timed call is one RPC and nothing of dd-fargate's conversions.
+    return client._stub
+
+
+def _rotations(items: Sequence[Pack]) -> Iterator[list[Pack]]:
+    for shift in itertools.count():
+        k = shift % len(items)
+        yield [*items[k:], *items[:k]]
+
+
+def bench_startup(all_packs: Sequence[Pack], repeats: int) -> dict[str, list[float]]:
+    """Spawn to the first GetAnalyzerInfo answer, one pack at a time."""
+    times: dict[str, list[float]] = {p.label: [] for p in all_packs}
+    order = _rotations(all_packs)
+    for _ in range(repeats + 1):  # the first round warms the OS file cache and .pyc files
+        for pack in next(order):
+
+            def start(pack: Pack = pack) -> None:
+                with ExitStack() as stack:
+                    _start(pack, stack)
+
+            elapsed = timed(start)
+            times[pack.label].append(elapsed)
+    return {label: values[1:] for label, values in times.items()}
+
+
+def bench_analyze(
+    clients: dict[str, AnalyzerClient], order: Sequence[Pack], calls: int, rounds: int
+) -> tuple[dict[str, list[float]], int]:
+    """Per-call seconds per round for each pack; also how many diagnostics the real pack gave."""
+    per_call: dict[str, list[float]] = {p.label: [] for p in order}
+    real = order[0].label
+    diagnostics = 0
+    variant = 1_000_000  # inputs never repeat across rounds, warm-up or packs' own history
+    warm = analyze_requests(variant, 10)
+    variant += 10
+    for client in clients.values():
+        for request in warm:
+            _stub(client).Analyze(request)
+    rotation = _rotations(order)
+    for _ in range(rounds):
+        requests = analyze_requests(variant, calls)
+        variant += calls
+        for pack in next(rotation):
+            stub = _stub(clients[pack.label])
+            responses: list[Any] = []
+            call: Callable[[Any], Any] = stub.Analyze
+            start = time.perf_counter()
+            for request in requests:
+                responses.append(call(request))
+            per_call[pack.label].append((time.perf_counter() - start) / calls)
+            if pack.label == real:
+                diagnostics += sum(len(r.diagnostics) for r in responses)
+    return per_call, diagnostics
+
+
+def bench_analyze_stack(
+    clients: dict[str, AnalyzerClient], order: Sequence[Pack], resources: int, rounds: int
+) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {p.label: [] for p in order}
+    rotation = _rotations(order)
+    variant = 2_000_000
+    for _ in range(rounds):
+        request = analyze_stack_request(variant, resources)
+        variant += resources
+        for pack in next(rotation):
+            stub = _stub(clients[pack.label])
+            times[pack.label].append(timed(partial(stub.AnalyzeStack, request)))
+    return times
+
+
+def ratios(times: dict[str, list[float]], top: str, base: str) -> list[float]:
+    return [a / b for a, b in zip(times[top], times[base], strict=True)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--calls", type=int, default=200, help="Analyze calls per pack per round")
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--stack-resources", type=int, default=2000)
+    parser.add_argument("--stack-rounds", type=int, default=5)
+    parser.add_argument("--startups", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="minimal sizes (smoke test)")
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        default=PACK_DIR,
+        help="the pack to measure (e.g. policies/ of a worktree at an older commit, for a before)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.calls, args.rounds, args.stack_resources, args.stack_rounds = 3, 1, 4, 1
+        args.startups = 0
+
+    from ecs_readonly_datadog import POLICY_NAMES
+
+    header("pack cost: Analyze / AnalyzeStack over gRPC, against no-op packs")
+    all_packs = packs(len(POLICY_NAMES), args.pack)
+    real, floor, one = (p.label for p in all_packs)
+    print(f"packs:   {real} ({len(POLICY_NAMES)} policies, {args.pack}), {floor}, {one}")
+    results: dict[str, Any] = {}
+
+    if args.startups:
+        startup = bench_startup(all_packs, args.startups)
+        print(f"\nstart-up (spawn -> GetAnalyzerInfo), median of {args.startups}:")
+        for label, values in startup.items():
+            print(f"  {label:22} {median(values) * 1000:8.0f} ms  (range {spread(values)} s)")
+        extra = median(startup[real]) - median(startup[floor])
+        print(f"  {real} vs {floor}: +{extra * 1000:.0f} ms")
+        results["startup"] = {k: median(v) for k, v in startup.items()}
+
+    with ExitStack() as stack:
+        clients = {p.label: _start(p, stack)[1] for p in all_packs}
+
+        per_call, diagnostics = bench_analyze(clients, all_packs, args.calls, args.rounds)
+        print(
+            f"\nAnalyze, 10-container task definitions, {args.calls} distinct inputs per pack "
+            f"per round, {args.rounds} rounds:"
+        )
+        for label, values in per_call.items():
+            print(
+                f"  {label:22} {median(values) * 1000:8.3f} ms/call  "
+                f"(range {spread([v * 1000 for v in values])} ms)"
+            )
+        vs_floor = median(ratios(per_call, real, floor))
+        vs_one = median(ratios(per_call, real, one))
+        print(f"  ratio {real} / {floor}: {verdict(vs_floor, GOAL)}")
+        print(f"  ratio {real} / {one}: {vs_one:.2f}x")
+        print(f"  ratio {floor} / {one}: {median(ratios(per_call, floor, one)):.2f}x")
+        print(f"  diagnostics from {real} on these passing inputs: {diagnostics}")
+        results["analyze"] = {"vs_floor": vs_floor, "vs_one": vs_one}
+
+        stack_times = bench_analyze_stack(
+            clients, all_packs, args.stack_resources, args.stack_rounds
+        )
+        print(
+            f"\nAnalyzeStack, {args.stack_resources} resources (half task definitions), "
+            f"{args.stack_rounds} rounds:"
+        )
+        for label, values in stack_times.items():
+            print(f"  {label:22} {median(values) * 1000:8.1f} ms  (range {spread(values)} s)")
+        print(f"  ratio {real} / {floor}: {median(ratios(stack_times, real, floor)):.2f}x")
+        results["analyze_stack"] = median(ratios(stack_times, real, floor))
+
+    # Passing inputs must stay passing: a fast pack that answers wrongly proves nothing.
+    if diagnostics:
+        print(f"error: {real} reported {diagnostics} diagnostics on passing inputs")
+        return 1
+    print("\nRESULT " + json.dumps(results, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
