@@ -20,7 +20,7 @@ class Finding:
     policy: str
     """The policy whose rule produced it."""
     enforcement_level: str
-    """Effective level: "mandatory" or "advisory" (or "remediate", reported as mandatory)."""
+    """Effective level: "mandatory" or "advisory" ("remediate" is reported as mandatory)."""
     message: str
     container: str | None = None
     task_definition: str | None = None
@@ -95,6 +95,8 @@ def check_task_definition(
         level = resolved[policy].enforcement_level
         if level == "disabled":
             continue
+        if level == "remediate":
+            level = "mandatory"  # no remediations here; the SDK reports these as mandatory
         cfg = parse_policy_config(policy, resolved[policy].properties)
         outcome = evaluate(policy, td, cfg)
         for issue in outcome.violations:

@@ -180,7 +180,8 @@ def task_definition_from_props(props: Any, resource_name: str | None = None) -> 
 
     family, _ = to_plain(raw_family)
     label = family if isinstance(family, str) and family else (resource_name or "(unnamed)")
-    volumes, volumes_unknown = to_plain(raw_volumes)
+    # Only volume names matter to the rules, so unknowns elsewhere in volumes are ignored.
+    volumes, _ = to_plain(raw_volumes)
     volumes_key = repr(volumes)
 
     # Secret-wrapped JSON strings (raw wire form) are unwrapped before keying on the text.
@@ -192,13 +193,13 @@ def task_definition_from_props(props: Any, resource_name: str | None = None) -> 
             key = ("value", repr(plain_cd), volumes_key, label)
             cached = _CACHE.get(key)
             if cached is None:
-                cached = _build(label, plain_cd, None, cd_unknown, volumes, volumes_unknown)
+                cached = _build(label, plain_cd, None, cd_unknown, volumes)
                 _CACHE.put(key, cached)
             return cached
         raw_cd = plain_cd  # a Secret object or proxy that held the classic JSON string
 
     if raw_cd in UNKNOWN_SENTINELS:
-        return _build(label, Unknown(raw_cd), None, True, volumes, volumes_unknown)
+        return _build(label, Unknown(raw_cd), None, True, volumes)
     key = ("json", raw_cd, volumes_key, label)
     cached = _CACHE.get(key)
     if cached is None:
@@ -206,7 +207,7 @@ def task_definition_from_props(props: Any, resource_name: str | None = None) -> 
         cd_unknown = False
         if problem is None and any(marker in raw_cd for marker in _MARKERS):
             parsed, cd_unknown = to_plain(parsed)
-        cached = _build(label, parsed, problem, cd_unknown, volumes, volumes_unknown)
+        cached = _build(label, parsed, problem, cd_unknown, volumes)
         _CACHE.put(key, cached)
     return cached
 
@@ -217,9 +218,8 @@ def _build(
     problem: str | None,
     cd_unknown: bool,
     volumes: Any,
-    volumes_unknown: bool,
 ) -> TaskDefinition:
-    td = TaskDefinition(label=label, containers=None, raw_volumes=volumes)
+    td = TaskDefinition(label=label, containers=None)
     if problem is not None:
         td.containers_problem = problem
     elif isinstance(containers, Unknown):
@@ -250,5 +250,4 @@ def _build(
     elif volumes is not None:
         td.volumes_problem = f"volumes must be a list of volume objects, got {_kind(volumes)}"
     td.volume_names = frozenset(names)
-    td.has_unknowns = td.has_unknowns or volumes_unknown
     return td

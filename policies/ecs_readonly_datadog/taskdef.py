@@ -55,8 +55,7 @@ class TaskDefinition:
     """The volumes list, or some volume's name, is unknown: an undefined name may yet exist."""
     volumes_problem: str | None = None
     has_unknowns: bool = False
-    """Some value inside containers or volumes is unknown."""
-    raw_volumes: Any = None
+    """Some value inside the containers is unknown."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Per-instance results shared by the policies (e.g. the botocore validation)."""
 
@@ -67,7 +66,6 @@ class TaskDefinition:
             found.append("containerDefinitions")
         if self.containers is not None:
             _collect_unknown_paths(list(self.containers), "containerDefinitions", found)
-        _collect_unknown_paths(self.raw_volumes, "volumes", found)
         return found
 
 

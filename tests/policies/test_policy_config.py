@@ -265,6 +265,8 @@ def test_levels_in_the_pure_api():
     assert finding.enforcement_level == "advisory"
     assert check_task_definition(seed(), {READONLY: "disabled"}) == []
     assert check_task_definition(seed(), {"all": "disabled"}) == []
+    [remediate] = check_task_definition(seed(), {READONLY: "remediate"})
+    assert remediate.enforcement_level == "mandatory"
 
 
 def test_disabled_policy_is_not_run_by_the_sdk():

@@ -177,3 +177,21 @@ def test_unknown_family_falls_back_to_the_resource_name():
 
 def test_all_policies_listed():
     assert len(ALL) == len(RULE_POLICIES) + 1
+
+
+def test_unknowns_in_volumes_matter_only_for_their_names():
+    volumes = [{"name": v} for v in ("dd-config", "dd-run", "dd-sockets", "dd-tmp", "dd-logs")]
+    volumes.append({"name": "efs", "efsVolumeConfiguration": {"fileSystemId": UNKNOWN}})
+    for policy in RULE_POLICIES:
+        result = run_policy(policy, task(volumes=volumes), NATIVE_TYPE)
+        assert result.violations == [] and result.unknown is None, policy
+    volumes[-1]["name"] = UNKNOWN
+    td = task(
+        app(mountPoints=[{"sourceVolume": "efs", "containerPath": "/data"}]),
+        agent(),
+        init(),
+        volumes=volumes,
+    )
+    result = run_policy(VALID, td, NATIVE_TYPE)
+    assert result.violations == []
+    assert "whether volume 'efs' exists (a volume name is unknown)" in result.unknown.message

@@ -28,9 +28,11 @@ def _model_errors(td: TaskDefinition) -> list[ecs_model.ModelError]:
     return cached
 
 
-def _references(td: TaskDefinition) -> list[tuple[int, str]]:
+def _references(td: TaskDefinition) -> tuple[list[tuple[int, str]], list[str]]:
+    """(container index, problem) for broken references, and what can't be known yet."""
     containers = td.containers or ()
     found: list[tuple[int, str]] = []
+    deferred: list[str] = []
     by_name: dict[str, dict[str, Any]] = {}
     seen: dict[str, int] = {}
     for index, container in enumerate(containers):
@@ -57,11 +59,11 @@ def _references(td: TaskDefinition) -> list[tuple[int, str]]:
         mounts = list_field(container, "mountPoints")
         for m_index, mount in enumerate(mounts if isinstance(mounts, list) else []):
             volume = mount.get("sourceVolume") if isinstance(mount, dict) else None
-            if (
-                isinstance(volume, str)
-                and volume not in td.volume_names
-                and not td.volumes_uncertain
-            ):
+            if not isinstance(volume, str) or volume in td.volume_names:
+                continue
+            if td.volumes_uncertain:
+                deferred.append(f"whether volume '{volume}' exists (a volume name is unknown)")
+            else:
                 found.append(
                     (
                         index,
@@ -108,7 +110,7 @@ def _references(td: TaskDefinition) -> list[tuple[int, str]]:
                         f"{where} waits for '{target}' to be HEALTHY, but '{target}' has no healthCheck",
                     )
                 )
-    return found
+    return found, deferred
 
 
 def check(td: TaskDefinition, cfg: PolicyConfig) -> list[Issue]:
@@ -143,11 +145,12 @@ def check(td: TaskDefinition, cfg: PolicyConfig) -> list[Issue]:
                 value = container.get(key)
                 if value is None or value == "":
                     issues.append(container_issue(index, f'"{key}" is required'))
-    for index, text in _references(td):
+    broken, deferred = _references(td)
+    for index, text in broken:
         issues.append(container_issue(index, text))
 
-    if td.has_unknowns:
-        paths = td.unknown_paths()
+    if td.has_unknowns or deferred:
+        paths = [*td.unknown_paths(), *dict.fromkeys(deferred)]
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
         issues.append(
             unknown_issue(
