@@ -17,6 +17,7 @@ parsed and validated once, while any change in content is a different key.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -160,7 +161,8 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-# Classic JSON text or native repr -> TaskDefinition; sized for a large stack's task definitions.
+# (classic JSON text or native repr, volumes) -> TaskDefinition without its label; sized for a
+# large stack's task definitions.
 _CACHE: LRU[TaskDefinition] = LRU(512)
 
 
@@ -190,36 +192,40 @@ def task_definition_from_props(props: Any, resource_name: str | None = None) -> 
     if type(raw_cd) is not str:
         plain_cd, cd_unknown = to_plain(raw_cd)
         if type(plain_cd) is not str:  # aws-native's list (or something malformed)
-            key = ("value", repr(plain_cd), volumes_key, label)
+            key = ("value", repr(plain_cd), volumes_key)
             cached = _CACHE.get(key)
             if cached is None:
-                cached = _build(label, plain_cd, None, cd_unknown, volumes)
+                cached = _build(plain_cd, None, cd_unknown, volumes)
                 _CACHE.put(key, cached)
-            return cached
+            return _labelled(cached, label)
         raw_cd = plain_cd  # a Secret object or proxy that held the classic JSON string
 
     if raw_cd in UNKNOWN_SENTINELS:
-        return _build(label, Unknown(raw_cd), None, True, volumes)
-    key = ("json", raw_cd, volumes_key, label)
+        return _labelled(_build(Unknown(raw_cd), None, True, volumes), label)
+    key = ("json", raw_cd, volumes_key)
     cached = _CACHE.get(key)
     if cached is None:
         parsed, problem = _parse_json(raw_cd)
         cd_unknown = False
         if problem is None and any(marker in raw_cd for marker in _MARKERS):
             parsed, cd_unknown = to_plain(parsed)
-        cached = _build(label, parsed, problem, cd_unknown, volumes)
+        cached = _build(parsed, problem, cd_unknown, volumes)
         _CACHE.put(key, cached)
-    return cached
+    return _labelled(cached, label)
+
+
+def _labelled(td: TaskDefinition, label: str) -> TaskDefinition:
+    """The cached content under this resource's name; `memo` stays shared (same dict)."""
+    return td if td.label == label else dataclasses.replace(td, label=label)
 
 
 def _build(
-    label: str,
     containers: Any,
     problem: str | None,
     cd_unknown: bool,
     volumes: Any,
 ) -> TaskDefinition:
-    td = TaskDefinition(label=label, containers=None)
+    td = TaskDefinition(label="", containers=None)
     if problem is not None:
         td.containers_problem = problem
     elif isinstance(containers, Unknown):

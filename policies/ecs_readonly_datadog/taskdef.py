@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 # The dependsOn conditions that wait for the dependency to exit: its target is an init container.
@@ -117,6 +118,11 @@ def normalize_path(path: Any) -> str | None:
     paths never match: ECS requires absolute container paths."""
     if not isinstance(path, str) or not path.startswith("/"):
         return None
+    return _normalize_absolute(path)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_absolute(path: str) -> str:
     # normpath keeps a leading `//` (POSIX), so collapse leading slashes first.
     return posixpath.normpath("/" + path.lstrip("/"))
 
