@@ -153,26 +153,34 @@ class DatadogFargateService(pulumi.ComponentResource):
             lambda a: iam.assume_role_policy(partition=a[0], region=a[1], account_id=a[2])
         )
 
-    def _execution_role(
-        self, spec: ServiceSpec, account: _Account, tags: Mapping[str, str]
-    ) -> pulumi.Output[str]:
-        name = spec.name
+    def _role(
+        self,
+        suffix: str,
+        description: str,
+        account: _Account,
+        tags: Mapping[str, str],
+        policies: Mapping[str, pulumi.Input[str]],
+    ) -> aws.iam.Role:
+        """A role only this account's ECS tasks can assume, with its inline policies as children."""
         role = aws.iam.Role(
-            f"{name}-execution-role",
+            f"{self.spec.name}-{suffix}-role",
             assume_role_policy=self._trust_policy(account),
-            description=f"ECS task execution role of {name}: image pulls, logs, task secrets",
+            description=f"{description} of {self.spec.name}",
             tags=dict(tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        aws.iam.RolePolicyAttachment(
-            f"{name}-execution-managed",
-            role=role.name,
-            policy_arn=account.partition.apply(
-                lambda p: f"arn:{p}:iam::aws:policy/{iam.EXECUTION_MANAGED_POLICY}"
-            ),
-            opts=pulumi.ResourceOptions(parent=role),
-        )
+        for policy_name, document in policies.items():
+            aws.iam.RolePolicy(
+                f"{self.spec.name}-{policy_name}",
+                role=role.name,
+                policy=document,
+                opts=pulumi.ResourceOptions(parent=role),
+            )
+        return role
 
+    def _execution_role(
+        self, spec: ServiceSpec, account: _Account, tags: Mapping[str, str]
+    ) -> pulumi.Output[str]:
         def secrets_policy(values: list[Any]) -> str:
             partition, region, account_id, *refs = values
             # An Output reference is checked here, once it is known; a plain one was checked up front.
@@ -181,12 +189,22 @@ class DatadogFargateService(pulumi.ComponentResource):
                 for ref in refs
             )
 
-        aws.iam.RolePolicy(
-            f"{name}-execution-secrets",
+        secrets = pulumi.Output.all(
+            account.partition, account.region, account.account_id, *spec.secret_refs()
+        ).apply(secrets_policy)
+        role = self._role(
+            "execution",
+            "ECS task execution role (image pulls, logs, task secrets)",
+            account,
+            tags,
+            {"execution-secrets": secrets},
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{spec.name}-execution-managed",
             role=role.name,
-            policy=pulumi.Output.all(
-                account.partition, account.region, account.account_id, *spec.secret_refs()
-            ).apply(secrets_policy),
+            policy_arn=account.partition.apply(
+                lambda p: f"arn:{p}:iam::aws:policy/{iam.EXECUTION_MANAGED_POLICY}"
+            ),
             opts=pulumi.ResourceOptions(parent=role),
         )
         return role.arn
@@ -194,28 +212,16 @@ class DatadogFargateService(pulumi.ComponentResource):
     def _task_role(
         self, spec: ServiceSpec, account: _Account, tags: Mapping[str, str]
     ) -> pulumi.Output[str]:
-        name = spec.name
-        role = aws.iam.Role(
-            f"{name}-task-role",
-            assume_role_policy=self._trust_policy(account),
-            description=f"ECS task role of {name}: the app and the Datadog Agent",
-            tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        policies: dict[str, pulumi.Input[str]] = {}
         if spec.datadog.task_collection:
-            aws.iam.RolePolicy(
-                f"{name}-task-collection",
-                role=role.name,
-                policy=pulumi.Output.from_input(spec.cluster_arn).apply(iam.task_collection_policy),
-                opts=pulumi.ResourceOptions(parent=role),
+            policies["task-collection"] = pulumi.Output.from_input(spec.cluster_arn).apply(
+                iam.task_collection_policy
             )
         if spec.enable_execute_command:
-            aws.iam.RolePolicy(
-                f"{name}-execute-command",
-                role=role.name,
-                policy=iam.execute_command_policy(),
-                opts=pulumi.ResourceOptions(parent=role),
-            )
+            policies["execute-command"] = iam.execute_command_policy()
+        role = self._role(
+            "task", "ECS task role (the app and the Datadog Agent)", account, tags, policies
+        )
         return role.arn
 
     def _egress_only_group(self, spec: ServiceSpec, tags: Mapping[str, str]) -> pulumi.Output[str]:

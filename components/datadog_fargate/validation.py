@@ -202,6 +202,16 @@ class _Reader:
             return {}
         return dict(value)
 
+    def string_pairs(self, key: str) -> tuple[tuple[str, str], ...]:
+        """A map of string to string, sorted; each non-string value is a problem."""
+        pairs = []
+        for name, value in self.string_map(key).items():
+            if isinstance(value, str):
+                pairs.append((name, value))
+            else:
+                self.problems.append(f"{self.at(key)}.{name}: {_show(value)} must be a string")
+        return tuple(sorted(pairs))
+
     def nested(self, key: str, schema: type, *, required: bool = False) -> "_Reader":
         value = self.data.get(key)
         if value is None:
@@ -374,10 +384,6 @@ def _container(r: _Reader, volumes: set[str], exec_paths: Sequence[str]) -> Cont
             secrets.append((key, ref))
 
     health = r.get("health_check")
-    labels = r.string_map("docker_labels")
-    for key, value in labels.items():
-        if not isinstance(value, str):
-            r.problems.append(f"{r.at('docker_labels')}.{key}: {_show(value)} must be a string")
     return ContainerSpec(
         name=name,
         image=image,
@@ -396,7 +402,7 @@ def _container(r: _Reader, volumes: set[str], exec_paths: Sequence[str]) -> Cont
         health_check=None
         if health is None
         else _health_check(r.nested("health_check", HealthCheck)),
-        docker_labels=tuple(sorted((k, v) for k, v in labels.items() if isinstance(v, str))),
+        docker_labels=r.string_pairs("docker_labels"),
         depends_on_agent=r.boolean("depends_on_agent", True),
     )
 
@@ -427,15 +433,11 @@ def _logs(r: _Reader) -> LogsSpec:
         for key in ("router_image", "source", "tags", "buffer_path"):
             if r.get(key) is not None:
                 r.fail(key, r.get(key), 'only applies with mode "firelens"')
-    tags = r.string_map("tags")
-    for key, value in tags.items():
-        if not isinstance(value, str):
-            r.problems.append(f"{r.at('tags')}.{key}: {_show(value)} must be a string")
     return LogsSpec(
         mode=mode,
         router_image=_pinned_image(r, "router_image", defaults.DEFAULT_ROUTER_IMAGE),
         source=r.string("source"),
-        tags=tuple(sorted((k, v) for k, v in tags.items() if isinstance(v, str))),
+        tags=r.string_pairs("tags"),
         buffer_path=buffer_path.rstrip("/") if buffer_path and not problem else None,
     )
 
@@ -570,10 +572,6 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
             retention,
             f"is not a CloudWatch Logs retention; use one of: {', '.join(map(str, defaults.LOG_RETENTION_DAYS))}",
         )
-    tags = r.string_map("tags")
-    for key, value in tags.items():
-        if not isinstance(value, str):
-            r.problems.append(f"tags.{key}: {_show(value)} must be a string")
     storage = r.integer("ephemeral_storage_gib", None)
     if storage is not None and storage not in EPHEMERAL_STORAGE_GIB:
         r.fail(
@@ -602,7 +600,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         log_kms_key_arn=r.input_str("log_kms_key_arn"),
         execution_role_arn=r.input_str("execution_role_arn"),
         task_role_arn=r.input_str("task_role_arn"),
-        tags=tuple(sorted((k, v) for k, v in tags.items() if isinstance(v, str))),
+        tags=r.string_pairs("tags"),
         enable_execute_command=enable_exec,
     )
     if problems:
