@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from .lru import LRU
+from .model_check import compile_shape
 from .taskdef import Unknown, describe_value
 
 _ENTRY = re.compile(r"^\.containerDefinitions\[(\d+)\]\.?(.*)$")
@@ -51,6 +52,7 @@ class _Model:
         condition = self.container_shape.members["dependsOn"].member.members["condition"]
         self.conditions: tuple[str, ...] = tuple(condition.enum)
         self.validator = ParamValidator()
+        self.container_is_valid = compile_shape(self.container_shape)
 
 
 @lru_cache(maxsize=1)
@@ -131,10 +133,11 @@ def clear_cache() -> None:
 def validate_container_definitions(containers: Sequence[Any]) -> list[ModelError]:
     """Validate each container as the `containerDefinitions` of a RegisterTaskDefinition
     request. Values that are unknown during preview are skipped, not reported."""
+    is_valid = _model().container_is_valid
     errors: list[ModelError] = []
     for index, container in enumerate(containers):
-        if isinstance(container, Unknown):
-            continue
+        if isinstance(container, Unknown) or is_valid(container):
+            continue  # the compiled check: no botocore walk, no cache key for valid containers
         key = repr(container)
         found = _CONTAINER_CACHE.get(key)
         if found is None:
