@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -203,11 +204,31 @@ def bench_startup(all_packs: Sequence[Pack], repeats: int) -> dict[str, list[flo
     return {label: values[1:] for label, values in times.items()}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc), all its threads: less sensitive than
+    wall-clock time to whatever else the machine runs. NaN where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_analyze(
-    clients: dict[str, AnalyzerClient], order: Sequence[Pack], calls: int, rounds: int
-) -> tuple[dict[str, list[float]], int]:
-    """Per-call seconds per round for each pack; also how many diagnostics the real pack gave."""
-    per_call: dict[str, list[float]] = {p.label: [] for p in order}
+    clients: dict[str, AnalyzerClient],
+    pids: dict[str, int],
+    order: Sequence[Pack],
+    calls: int,
+    rounds: int,
+) -> tuple[dict[str, list[float]], dict[str, float], int]:
+    """Per round and pack, the median latency of one Analyze; per pack, CPU seconds per call;
+    and how many diagnostics the real pack gave.
+
+    Each input goes to every pack back to back (the order rotating per input), so a burst of
+    load elsewhere on the machine hits all packs alike; medians drop the bursts.
+    """
+    latency: dict[str, list[float]] = {p.label: [] for p in order}
+    cpu_total = {p.label: 0.0 for p in order}
     real = order[0].label
     diagnostics = 0
     variant = 1_000_000  # inputs never repeat across rounds, warm-up or packs' own history
@@ -216,21 +237,26 @@ def bench_analyze(
     for client in clients.values():
         for request in warm:
             _stub(client).Analyze(request)
+    stubs = {p.label: _stub(clients[p.label]) for p in order}
     rotation = _rotations(order)
     for _ in range(rounds):
         requests = analyze_requests(variant, calls)
         variant += calls
-        for pack in next(rotation):
-            stub = _stub(clients[pack.label])
-            responses: list[Any] = []
-            call: Callable[[Any], Any] = stub.Analyze
-            start = time.perf_counter()
-            for request in requests:
-                responses.append(call(request))
-            per_call[pack.label].append((time.perf_counter() - start) / calls)
-            if pack.label == real:
-                diagnostics += sum(len(r.diagnostics) for r in responses)
-    return per_call, diagnostics
+        samples: dict[str, list[float]] = {p.label: [] for p in order}
+        cpu_start = {label: cpu_seconds(pid) for label, pid in pids.items()}
+        for request in requests:
+            for pack in next(rotation):
+                call: Callable[[Any], Any] = stubs[pack.label].Analyze
+                start = time.perf_counter()
+                response = call(request)
+                samples[pack.label].append(time.perf_counter() - start)
+                if pack.label == real:
+                    diagnostics += len(response.diagnostics)
+        for label, pid in pids.items():
+            cpu_total[label] += cpu_seconds(pid) - cpu_start[label]
+            latency[label].append(median(samples[label]))
+    cpu = {label: total / (calls * rounds) for label, total in cpu_total.items()}
+    return latency, cpu, diagnostics
 
 
 def bench_analyze_stack(
@@ -257,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200, help="Analyze calls per pack per round")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--stack-resources", type=int, default=2000)
-    parser.add_argument("--stack-rounds", type=int, default=5)
+    parser.add_argument("--stack-rounds", type=int, default=9)
     parser.add_argument("--startups", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="minimal sizes (smoke test)")
     parser.add_argument(
@@ -289,12 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["startup"] = {k: median(v) for k, v in startup.items()}
 
     with ExitStack() as stack:
-        clients = {p.label: _start(p, stack)[1] for p in all_packs}
+        started = {p.label: _start(p, stack) for p in all_packs}
+        clients = {label: client for label, (_, client) in started.items()}
+        pids = {label: host.pid for label, (host, _) in started.items()}
 
-        per_call, diagnostics = bench_analyze(clients, all_packs, args.calls, args.rounds)
+        per_call, cpu, diagnostics = bench_analyze(
+            clients, pids, all_packs, args.calls, args.rounds
+        )
         print(
-            f"\nAnalyze, 10-container task definitions, {args.calls} distinct inputs per pack "
-            f"per round, {args.rounds} rounds:"
+            f"\nAnalyze, 10-container task definitions, {args.calls} distinct inputs per round "
+            f"(each to every pack), {args.rounds} rounds; median latency per call:"
         )
         for label, values in per_call.items():
             print(
@@ -306,8 +336,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ratio {real} / {floor}: {verdict(vs_floor, GOAL)}")
         print(f"  ratio {real} / {one}: {vs_one:.2f}x")
         print(f"  ratio {floor} / {one}: {median(ratios(per_call, floor, one)):.2f}x")
+        print("  pack process CPU per call (user+system, all threads, whole run):")
+        for label, value in cpu.items():
+            print(f"  {label:22} {value * 1000:8.3f} ms/call")
+        cpu_ratio = cpu[real] / cpu[floor] if cpu[floor] > 0 else float("nan")
+        print(f"  CPU ratio {real} / {floor}: {cpu_ratio:.2f}x")
         print(f"  diagnostics from {real} on these passing inputs: {diagnostics}")
-        results["analyze"] = {"vs_floor": vs_floor, "vs_one": vs_one}
+        results["analyze"] = {"vs_floor": vs_floor, "vs_one": vs_one, "cpu_vs_floor": cpu_ratio}
 
         stack_times = bench_analyze_stack(
             clients, all_packs, args.stack_resources, args.stack_rounds
