@@ -78,10 +78,15 @@ def is_agent_image(ref: object, extra_patterns: Sequence[str] = ()) -> bool:
     matching one of `extra_patterns` (globs, see README) unless it names a non-Agent image."""
     if not isinstance(ref, str) or not ref.strip():
         return False
+    return _is_agent_image(ref, tuple(extra_patterns))
+
+
+@lru_cache(maxsize=1024)
+def _is_agent_image(ref: str, extra_patterns: tuple[str, ...]) -> bool:
     repository = canonical_repository(ref)
     if repository in AGENT_REPOSITORIES:
         return True
-    pattern = _compile(tuple(extra_patterns))
+    pattern = _compile(extra_patterns)
     if pattern is None:
         return False
     if repository.rsplit("/", 1)[-1] in NOT_AGENT_NAMES:

@@ -52,17 +52,14 @@ VALID = "ecs-container-definitions-valid"
             {"name": "x"},
             "containerDefinitions must be a list of container objects (a JSON array for pulumi-aws), got an object",
         ),
-        (
-            "[not json",
-            "containerDefinitions is not valid JSON: Expecting value: line 1 column 2 (char 1)",
-        ),
+        ("[not json", "containerDefinitions is not valid JSON: "),
         ('{"name": "x"}', "got an object"),
         ("42", "got a number"),
         ('"[]"', "got a string"),
-        ("[NaN]", "containerDefinitions is not valid JSON: NaN is not a JSON number"),
+        ("[NaN]", "containerDefinitions is not valid JSON: "),
         (None, "containerDefinitions is missing"),
         (True, "got a boolean"),
-        ("[" * 100000 + "]" * 100000, "containerDefinitions is nested too deeply to parse"),
+        ("[" * 100000 + "]" * 100000, "containerDefinitions is "),
     ],
 )
 @pytest.mark.parametrize("policy", RULE_POLICIES)
@@ -74,6 +71,33 @@ def test_unusable_container_definitions(container_definitions, problem, policy):
     assert message.startswith("task definition 'svc': ")
     assert problem in message
     assert "can't be checked" in message
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["orjson", "json"])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[NaN]", "is not valid JSON"),
+        ("[Infinity]", "is not valid JSON"),
+        ("[not json", "is not valid JSON"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply|depth limit"),
+        ('[{"name": "a"}]', None),
+    ],
+)
+def test_both_json_parsers_are_strict(monkeypatch, fast, text, problem):
+    import re
+
+    from ecs_readonly_datadog import normalize
+
+    if not fast:
+        monkeypatch.setattr(normalize, "_fast_loads", None)
+    elif normalize._fast_loads is None:
+        pytest.skip("orjson is not installed")
+    parsed, found = normalize._parse_json(text)
+    if problem is None:
+        assert found is None and parsed == [{"name": "a"}]
+    else:
+        assert parsed is None and re.search(problem, found)
 
 
 def test_list_of_strings():
