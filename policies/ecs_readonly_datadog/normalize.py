@@ -250,13 +250,21 @@ def _with(containers: TaskDefinition, label: str, raw_volumes: Any) -> TaskDefin
     if isinstance(volumes, Unknown):
         td.volumes_uncertain = True
     elif isinstance(volumes, (list, tuple)):
+        proxies = frozenset(_sdk_wrapper_types()[0])
         for index, entry in enumerate(volumes):
-            volume = _shallow(entry)
-            name = _shallow(volume.get("name")) if type(volume) is dict else volume
+            # Fast path for the SDK's dict proxy; anything else goes through _shallow.
+            volume = _target(entry) if type(entry) in proxies else _shallow(entry)
+            if type(volume) is not dict:
+                if isinstance(volume, Unknown):
+                    td.volumes_uncertain = True
+                else:
+                    td.volumes_problem = f"volumes[{index}] is {_kind(volume)}, not a volume object"
+                continue
+            name = volume.get("name")
+            if type(name) is not str or name in UNKNOWN_SENTINELS:
+                name = _shallow(name)
             if isinstance(name, Unknown):
                 td.volumes_uncertain = True
-            elif type(volume) is not dict:
-                td.volumes_problem = f"volumes[{index}] is {_kind(volume)}, not a volume object"
             elif isinstance(name, str) and name:
                 names.add(name)
     elif volumes is not None:
