@@ -58,17 +58,30 @@ Validate = Callable[[ResourceValidationArgs, ReportViolation], None]
 
 
 class _Ledger(threading.local):
-    """Exempted findings per resource URN and policy, per gRPC worker thread. Each rule policy
-    overwrites its own entry on every run, so nothing stale survives a re-analysis."""
+    """Exempted findings of the request a gRPC worker thread is serving, per policy.
+
+    The SDK runs one request's policies in order on one thread, so only the current URN is
+    ever needed: a new URN replaces the entries. That also bounds memory when the exemptions
+    policy is disabled and nothing takes them (one entry per task definition ever analyzed,
+    before). Each rule policy overwrites its own entry, so nothing stale survives."""
 
     def __init__(self) -> None:
-        self.by_urn: dict[str, dict[str, list[str]]] = {}
+        self.urn: str | None = None
+        self.by_policy: dict[str, list[str]] = {}
 
     def put(self, urn: str, policy: str, messages: list[str]) -> None:
-        self.by_urn.setdefault(urn, {})[policy] = messages
+        if urn != self.urn:
+            self.urn, self.by_policy = urn, {}
+        self.by_policy[policy] = messages
 
     def take(self, urn: str) -> dict[str, list[str]]:
-        return self.by_urn.pop(urn, {})
+        if urn != self.urn:
+            return {}
+        found, self.urn, self.by_policy = self.by_policy, None, {}
+        return found
+
+    def requests_held(self) -> int:
+        return 0 if self.urn is None else 1
 
 
 _LEDGER = _Ledger()
