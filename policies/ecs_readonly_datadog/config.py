@@ -199,16 +199,23 @@ def _string_list(value: Any, key: str, errors: list[str]) -> list[str] | None:
 
 # (policy, repr of the raw config) -> parsed config: the SDK hands every call a fresh copy.
 _PARSED: LRU[PolicyConfig] = LRU(64)
+# policy -> (raw config, parsed): the SDK hands every call an equal copy of the same config,
+# and comparing dicts is cheaper than building the repr key.
+_LAST: dict[str, tuple[Mapping[str, Any] | None, PolicyConfig]] = {}
 
 
 def parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyConfig:
     """Parse one policy's config properties (`args.get_config()` or a policy-config.json entry).
     `enforcementLevel`, if present, is ignored here: the SDK or `resolve_config` handles it."""
+    last = _LAST.get(policy)
+    if last is not None and type(raw) is dict and type(last[0]) is dict and last[0] == raw:
+        return last[1]
     key = (policy, repr(raw))
     cached = _PARSED.get(key)
     if cached is None:
         cached = _parse_policy_config(policy, raw)
         _PARSED.put(key, cached)
+    _LAST[policy] = (raw, cached)
     return cached
 
 

@@ -158,16 +158,15 @@ def rule_validate(policy: str) -> Validate:
         try:
             if args.resource_type not in TASK_DEFINITION_TYPES:
                 return
-            _LEDGER.put(args.urn, policy, [])
             cfg = parse_policy_config(policy, args.get_config())
             fail_closed = cfg.fail_closed_on_unknown
             td = _MEMO.task_definition(args)
             outcome = evaluate(policy, td, cfg)
             for issue in outcome.violations:
                 report_violation(issue.message, None)
-            _LEDGER.put(
-                args.urn, policy, [exemption_message(policy, i, r) for i, r in outcome.exempt]
-            )
+            if outcome.exempt:
+                messages = [exemption_message(policy, i, r) for i, r in outcome.exempt]
+                _LEDGER.put(args.urn, policy, messages)
             if outcome.unknowns:
                 if not fail_closed:
                     raise _unknown_error(outcome.unknowns)
