@@ -15,7 +15,7 @@ from typing import Any
 
 from .lru import LRU
 from .model_check import compile_shape
-from .taskdef import Unknown, describe_value
+from .taskdef import Unknown, deeper_than, describe_value
 
 _ENTRY = re.compile(r"^\.containerDefinitions\[(\d+)\]\.?(.*)$")
 
@@ -138,6 +138,10 @@ def validate_container_definitions(containers: Sequence[Any]) -> list[ModelError
     for index, container in enumerate(containers):
         if isinstance(container, Unknown) or is_valid(container):
             continue  # the compiled check: no botocore walk, no cache key for valid containers
+        if deeper_than(container, MAX_DEPTH):
+            # repr, _coerce and botocore all recurse; the same answer at any stack depth.
+            errors.append(ModelError(index, "", _TOO_DEEP))
+            continue
         key = repr(container)
         found = _CONTAINER_CACHE.get(key)
         if found is None:
@@ -145,6 +149,14 @@ def validate_container_definitions(containers: Sequence[Any]) -> list[ModelError
             _CONTAINER_CACHE.put(key, found)
         errors.extend(ModelError(index, e.path, e.message) for e in found)
     return errors
+
+
+# ContainerDefinition is at most 6 levels deep (linuxParameters.devices[].permissions[]).
+MAX_DEPTH = 32
+_TOO_DEEP = (
+    f"the container definition is nested more than {MAX_DEPTH} levels deep; an ECS container "
+    "definition is a few levels deep, so it can't be validated"
+)
 
 
 def _validate_one(container: Any) -> tuple[ModelError, ...]:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .lru import LRU
-from .taskdef import TaskDefinition, Unknown
+from .taskdef import TaskDefinition, Unknown, deeper_than
 
 CLASSIC_TYPE = "aws:ecs/taskDefinition:TaskDefinition"
 NATIVE_TYPE = "aws-native:ecs:TaskDefinition"
@@ -201,8 +201,13 @@ def _containers(raw_cd: Any) -> TaskDefinition:
     """The container part, cached by content (the classic JSON text, or the native repr)."""
     raw_cd = _shallow(raw_cd)  # a secret-wrapped JSON string is still the JSON string
     if type(raw_cd) is not str:
-        plain_cd, cd_unknown = to_plain(raw_cd)
-        key = ("value", repr(plain_cd))
+        try:
+            plain_cd, cd_unknown = to_plain(raw_cd)
+            key = ("value", repr(plain_cd))
+        except RecursionError:  # deeper than Python recurses: no ECS definition is
+            return _build(None, _TOO_DEEP, False)
+        if cd_unknown and deeper_than(plain_cd, _MAX_UNKNOWN_DEPTH):
+            return _build(None, _TOO_DEEP, False)
         cached = _CACHE.get(key)
         if cached is None:
             cached = _build(plain_cd, None, cd_unknown)
@@ -214,10 +219,20 @@ def _containers(raw_cd: Any) -> TaskDefinition:
         parsed, problem = _parse_json(raw_cd)
         cd_unknown = False
         if problem is None and any(marker in raw_cd for marker in _MARKERS):
-            parsed, cd_unknown = to_plain(parsed)
+            try:
+                parsed, cd_unknown = to_plain(parsed)
+            except RecursionError:
+                parsed, problem = None, _TOO_DEEP
+            # Unknowns get their paths listed by a recursive walk: bound the depth up front.
+            if cd_unknown and deeper_than(parsed, _MAX_UNKNOWN_DEPTH):
+                parsed, problem, cd_unknown = None, _TOO_DEEP, False
         cached = _build(parsed, problem, cd_unknown)
         _CACHE.put(key, cached)
     return cached
+
+
+_TOO_DEEP = "containerDefinitions is nested too deeply to read"
+_MAX_UNKNOWN_DEPTH = 100
 
 
 def _shallow(value: Any) -> Any:

@@ -70,6 +70,21 @@ class TaskDefinition:
         return found
 
 
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists/dicts nest more than `limit` levels. Iterative, so it can't hit the
+    recursion limit that the recursive walks (repr, to_plain, unknown paths) would."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if type(node) is dict:
+            stack.extend((item, depth + 1) for item in node.values())
+        elif type(node) is list:
+            stack.extend((item, depth + 1) for item in node)
+    return False
+
+
 def _collect_unknown_paths(value: Any, path: str, found: list[str]) -> None:
     if isinstance(value, Unknown):
         found.append(path)

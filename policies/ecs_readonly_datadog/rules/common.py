@@ -89,6 +89,10 @@ def classify(td: TaskDefinition, patterns: Sequence[str]) -> Classification:
     maybe_waited: set[str] = set()
     maybe_any: Any = None  # an Unknown that could make any container an init
     for depender in containers:
+        if isinstance(depender, Unknown):
+            # A container unknown as a whole may wait on any other one with SUCCESS.
+            maybe_any = maybe_any or depender
+            continue
         if not isinstance(depender, dict):
             continue
         deps = list_field(depender, "dependsOn")
