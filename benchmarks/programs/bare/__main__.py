@@ -149,7 +149,7 @@ def service(i):
     execution = aws.iam.Role(
         f"{name}-execution-role",
         assume_role_policy=trust_policy,
-        description=f"ECS task execution role of {name}: image pulls, logs, task secrets",
+        description=f"ECS task execution role (image pulls, logs, task secrets) of {name}",
         tags=tags,
     )
     aws.iam.RolePolicyAttachment(
@@ -189,7 +189,7 @@ def service(i):
     task_role = aws.iam.Role(
         f"{name}-task-role",
         assume_role_policy=trust_policy,
-        description=f"ECS task role of {name}: the app and the Datadog Agent",
+        description=f"ECS task role (the app and the Datadog Agent) of {name}",
         tags=tags,
     )
     aws.iam.RolePolicy(
