@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -26,6 +27,9 @@ class Registration:
     custom: bool
     inputs: dict[str, Any]
     dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    wire_inputs: dict[str, Any] = field(default_factory=dict)
+    """The inputs as the engine forwards them to a policy pack: unknowns as the sentinel string."""
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -82,6 +86,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     custom=request.custom,
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     dependencies=list(request.dependencies),
+                    wire_inputs=json_format.MessageToDict(request.object),
+                    property_dependencies={
+                        key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+                    },
                 )
             )
         return response

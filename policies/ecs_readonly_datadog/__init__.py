@@ -9,6 +9,7 @@ Public API:
 - `Finding` (policy, enforcement_level, message, container, task_definition, exempt,
   exemption_reason, unknown; `reported_by`)
 - `POLICIES` (`PolicyInfo`: name, description, enforcement_level, properties, config_schema),
+  the per-task-definition policies; `STACK_POLICIES`, those the pack runs over a whole stack,
   `POLICY_NAMES`, `DEFAULT_ENFORCEMENT_LEVELS`, `CONFIG_SCHEMAS`
 - `resolve_config(policy_config_json)`, `is_agent_image(ref, extra_patterns)`,
   `TASK_DEFINITION_TYPES`
@@ -27,10 +28,12 @@ from .config import (
     DEFINITIONS_VALID,
     EXEMPTIONS,
     PACK_NAME,
+    PACK_POLICY_NAMES,
     POLICIES,
     POLICY_NAMES,
     READONLY_ROOT,
     RECOMMENDED_MOUNTS,
+    STACK_POLICIES,
     WRITABLE_MOUNTS,
     PolicyInfo,
     ResolvedPolicy,
@@ -40,7 +43,7 @@ from .images import is_agent_image
 from .normalize import CLASSIC_TYPE, NATIVE_TYPE, TASK_DEFINITION_TYPES
 
 CONFIG_SCHEMAS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
-    {p.name: p.config_schema for p in POLICIES}
+    {p.name: p.config_schema for p in (*POLICIES, *STACK_POLICIES)}
 )
 """Each policy's config as one JSON Schema object (what the Pulumi CLI validates)."""
 
@@ -53,10 +56,12 @@ __all__ = [
     "EXEMPTIONS",
     "NATIVE_TYPE",
     "PACK_NAME",
+    "PACK_POLICY_NAMES",
     "POLICIES",
     "POLICY_NAMES",
     "READONLY_ROOT",
     "RECOMMENDED_MOUNTS",
+    "STACK_POLICIES",
     "TASK_DEFINITION_TYPES",
     "WRITABLE_MOUNTS",
     "Finding",

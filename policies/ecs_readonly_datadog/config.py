@@ -24,6 +24,7 @@ WRITABLE_MOUNTS = "datadog-agent-writable-mounts"
 RECOMMENDED_MOUNTS = "datadog-agent-recommended-mounts"
 CONFIG_INIT = "datadog-agent-config-init"
 DEFINITIONS_VALID = "ecs-container-definitions-valid"
+EXEC_PATHS = "ecs-exec-readonly-paths"
 EXEMPTIONS = "ecs-readonly-datadog-exemptions"
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
@@ -31,6 +32,7 @@ ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 CONFIG_PATH = "/etc/datadog-agent"
 DEFAULT_REQUIRED_PATHS = (CONFIG_PATH, "/opt/datadog-agent/run", "/var/run/datadog")
 DEFAULT_RECOMMENDED_PATHS = ("/tmp", "/var/log/datadog")
+DEFAULT_EXEC_PATHS = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
 
 _EXEMPT_CONTAINERS: dict[str, Any] = {
     "type": "array",
@@ -166,10 +168,47 @@ POLICIES: tuple[PolicyInfo, ...] = (
         "Review the exemption; remove it once the container complies.",
     ),
 )
-POLICY_BY_NAME: Mapping[str, PolicyInfo] = MappingProxyType({p.name: p for p in POLICIES})
+# Policies over the whole stack (AnalyzeStack), not one task definition: the pure
+# `check_task_definition` API and `dd-fargate check` have no services, so they skip these.
+STACK_POLICIES: tuple[PolicyInfo, ...] = (
+    PolicyInfo(
+        EXEC_PATHS,
+        "A service with ECS Exec enabled gives each read-only container of its task definition "
+        "writable volumes where the SSM agent writes (/managed-agents, /var/lib/amazon/ssm, "
+        "/var/log/amazon/ssm).",
+        "advisory",
+        MappingProxyType(
+            {
+                "execPaths": _paths_schema(
+                    "Paths ECS Exec's SSM agent needs writable.", DEFAULT_EXEC_PATHS
+                ),
+                "includeDatadogAgent": {
+                    "type": "boolean",
+                    "description": (
+                        "Also require the paths on the Datadog Agent container (by default only "
+                        "app containers: exec into the agent is rare and opt-in)."
+                    ),
+                    "default": False,
+                },
+                "agentImagePatterns": _AGENT_PATTERNS,
+            }
+        ),
+        "Add a task volume per path and a writable mountPoint for it on each read-only "
+        "container you exec into (DatadogFargateService does this with enable_execute_command).",
+    ),
+)
+POLICY_BY_NAME: Mapping[str, PolicyInfo] = MappingProxyType(
+    {p.name: p for p in (*POLICIES, *STACK_POLICIES)}
+)
 POLICY_NAMES: tuple[str, ...] = tuple(p.name for p in POLICIES)
 DEFAULT_ENFORCEMENT_LEVELS: Mapping[str, str] = MappingProxyType(
-    {p.name: p.enforcement_level for p in POLICIES}
+    {p.name: p.enforcement_level for p in POLICY_BY_NAME.values()}
+)
+# Every policy in the order the pack serves them (the exemptions policy must run last).
+PACK_POLICY_NAMES: tuple[str, ...] = (
+    *(n for n in POLICY_NAMES if n != EXEMPTIONS),
+    *(p.name for p in STACK_POLICIES),
+    EXEMPTIONS,
 )
 
 
@@ -185,6 +224,8 @@ class PolicyConfig:
     """requiredPaths / recommendedPaths, normalized (empty for other policies)."""
     errors: tuple[str, ...] = ()
     """Problems found in the raw config; each is reported as a violation."""
+    include_agent: bool = False
+    """ecs-exec-readonly-paths: check the Datadog Agent container too."""
 
 
 def _string_list(value: Any, key: str, errors: list[str]) -> list[str] | None:
@@ -223,12 +264,18 @@ def _parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyCo
     info = POLICY_BY_NAME[policy]
     errors: list[str] = []
     exempt: dict[str, str] = {}
-    fail_closed = False
+    fail_closed = include_agent = False
     patterns: tuple[str, ...] = ()
-    path_key = {WRITABLE_MOUNTS: "requiredPaths", RECOMMENDED_MOUNTS: "recommendedPaths"}.get(
-        policy
-    )
-    paths = {WRITABLE_MOUNTS: DEFAULT_REQUIRED_PATHS, RECOMMENDED_MOUNTS: DEFAULT_RECOMMENDED_PATHS}
+    path_key = {
+        WRITABLE_MOUNTS: "requiredPaths",
+        RECOMMENDED_MOUNTS: "recommendedPaths",
+        EXEC_PATHS: "execPaths",
+    }.get(policy)
+    paths = {
+        WRITABLE_MOUNTS: DEFAULT_REQUIRED_PATHS,
+        RECOMMENDED_MOUNTS: DEFAULT_RECOMMENDED_PATHS,
+        EXEC_PATHS: DEFAULT_EXEC_PATHS,
+    }
     chosen_paths: tuple[str, ...] = paths.get(policy, ())
 
     if raw is not None and not isinstance(raw, Mapping):
@@ -251,6 +298,11 @@ def _parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyCo
                 errors.append(
                     f"failClosedOnUnknown must be true or false, got {value!r}; false used"
                 )
+        elif key == "includeDatadogAgent":
+            if isinstance(value, bool):
+                include_agent = value
+            else:
+                errors.append(f"includeDatadogAgent must be true or false, got {value!r}")
         elif key == "agentImagePatterns":
             patterns = tuple(_string_list(value, key, errors) or ())
         elif key == path_key:
@@ -266,7 +318,9 @@ def _parse_policy_config(policy: str, raw: Mapping[str, Any] | None) -> PolicyCo
                 chosen_paths = tuple(dict.fromkeys(normalized))
         elif key == "exemptContainers":
             exempt = _exemptions(value, errors)
-    return PolicyConfig(exempt, fail_closed, patterns, chosen_paths, tuple(errors))
+    return PolicyConfig(
+        exempt, fail_closed, patterns, chosen_paths, tuple(errors), include_agent=include_agent
+    )
 
 
 def _exemptions(value: Any, errors: list[str]) -> dict[str, str]:

@@ -20,6 +20,8 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
 
@@ -28,16 +30,18 @@ from .check import evaluate, exemption_message, unknown_violation_message
 from .config import (
     CONFIG_INIT,
     DEFINITIONS_VALID,
+    EXEC_PATHS,
     EXEMPTIONS,
     PACK_NAME,
     POLICIES,
     READONLY_ROOT,
     RECOMMENDED_MOUNTS,
+    STACK_POLICIES,
     WRITABLE_MOUNTS,
     parse_policy_config,
 )
 from .normalize import TASK_DEFINITION_TYPES, task_definition_from_props
-from .rules import RULES
+from .rules import RULES, exec_paths
 from .rules.common import STRING_SENTINEL, Issue
 from .taskdef import TaskDefinition
 
@@ -51,6 +55,7 @@ _SEVERITIES = {
     RECOMMENDED_MOUNTS: Severity.LOW,
     CONFIG_INIT: Severity.MEDIUM,
     DEFINITIONS_VALID: Severity.HIGH,
+    EXEC_PATHS: Severity.LOW,
     EXEMPTIONS: Severity.LOW,
 }
 
@@ -200,13 +205,52 @@ def exemptions_validate(args: ResourceValidationArgs, report_violation: ReportVi
         report_violation(_internal_error(EXEMPTIONS, args, err), None)
 
 
-def build_policies() -> list[ResourceValidationPolicy]:
+def exec_paths_validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Stack rule: the Exec flag is on the service, the containers on its task definition."""
+    try:
+        cfg = parse_policy_config(EXEC_PATHS, args.get_config())
+        for error in cfg.errors:
+            report_violation(f"policy config: {error}", None)
+        pairs = exec_paths.services_with_task_definitions(args.resources, TASK_DEFINITION_TYPES)
+        for service, task in pairs:
+            try:
+                flag = service.props.get("enableExecuteCommand")
+            except UnknownValueError:
+                flag = STRING_SENTINEL  # unknown in preview: nothing to decide yet
+            view = exec_paths.service_view({"enableExecuteCommand": flag}, service.name)
+            td = task_definition_from_props(task.props, task.name)
+            for issue in exec_paths.check(view, td, cfg):
+                report_violation(issue.message, service.urn)
+    except Exception as err:
+        report_violation(
+            f"policy '{EXEC_PATHS}' hit an internal error and could not check the stack: "
+            f"{type(err).__name__}: {_safe_str(err)}. Please report this to the pack's maintainers.",
+            None,
+        )
+
+
+def build_policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:
     """The pack's policies, in the order the exemptions design needs (exemptions last)."""
     ecs_model.preload()  # pay the ~0.3 s model load at start-up, not on the first resource
-    policies = []
-    for info in POLICIES:
-        validate = exemptions_validate if info.name == EXEMPTIONS else rule_validate(info.name)
+    policies: list[ResourceValidationPolicy | StackValidationPolicy] = []
+    resource_policies = [p for p in POLICIES if p.name != EXEMPTIONS]
+    exemptions = [p for p in POLICIES if p.name == EXEMPTIONS]
+    for info in (*resource_policies, *STACK_POLICIES, *exemptions):
         properties: dict[str, dict[str, Any]] = {k: dict(v) for k, v in info.properties.items()}
+        if info in STACK_POLICIES:
+            policies.append(
+                StackValidationPolicy(
+                    name=info.name,
+                    description=info.description,
+                    validate=exec_paths_validate,
+                    enforcement_level=_LEVELS[info.enforcement_level],
+                    config_schema=PolicyConfigSchema(properties),
+                    severity=_SEVERITIES[info.name],
+                    remediation_steps=info.remediation,
+                )
+            )
+            continue
+        validate = exemptions_validate if info.name == EXEMPTIONS else rule_validate(info.name)
         policies.append(
             ResourceValidationPolicy(
                 name=info.name,

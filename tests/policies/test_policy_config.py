@@ -10,6 +10,7 @@ import pytest
 from ecs_readonly_datadog import (
     CONFIG_SCHEMAS,
     DEFAULT_ENFORCEMENT_LEVELS,
+    PACK_POLICY_NAMES,
     POLICIES,
     POLICY_NAMES,
     check_task_definition,
@@ -53,6 +54,7 @@ def test_names_levels_and_schemas():
         CONFIG_INIT: "mandatory",
         VALID: "mandatory",
         EXEMPTIONS: "advisory",
+        "ecs-exec-readonly-paths": "advisory",
     }
     for policy in POLICIES:
         jsonschema.Draft7Validator.check_schema(CONFIG_SCHEMAS[policy.name])
@@ -69,7 +71,7 @@ def test_schema_rejects_an_exemption_without_reason():
 
 def test_analyzer_info_carries_levels_and_schemas():
     info = servicer().GetAnalyzerInfo(None, None)
-    assert [p.name for p in info.policies] == list(POLICY_NAMES)
+    assert [p.name for p in info.policies] == list(PACK_POLICY_NAMES)
     levels = {p.name: p.enforcementLevel for p in info.policies}
     assert levels[READONLY] == proto.MANDATORY and levels[RECOMMENDED] == proto.ADVISORY
     mounts = next(p for p in info.policies if p.name == MOUNTS)

@@ -39,7 +39,9 @@ RECOMMENDED_MOUNTS = "datadog-agent-recommended-mounts"
 CONFIG_INIT = "datadog-agent-config-init"
 DEFINITIONS_VALID = "ecs-container-definitions-valid"
 EXEMPTIONS = "ecs-readonly-datadog-exemptions"
+EXEC_PATHS = "ecs-exec-readonly-paths"
 ALL_POLICIES = {
+    EXEC_PATHS,
     READONLY_ROOT,
     WRITABLE_MOUNTS,
     RECOMMENDED_MOUNTS,
@@ -150,7 +152,7 @@ def test_get_analyzer_info_names_levels_and_config_schemas(client: AnalyzerClien
         rules.DEFAULT_ENFORCEMENT_LEVELS
     )
     schemas = {p.name: p.config_schema for p in info.policies}
-    for policy in rules.POLICIES:
+    for policy in (*rules.POLICIES, *rules.STACK_POLICIES):
         declared = json.loads(json.dumps(dict(policy.properties)))
         got = schemas[policy.name]
         assert (dict(got.properties) if got else {}) == declared, policy.name
@@ -160,7 +162,9 @@ def test_get_analyzer_info_names_levels_and_config_schemas(client: AnalyzerClien
         "/opt/datadog-agent/run",
         "/var/run/datadog",
     ]
-    assert all(p.policy_type == "resource" for p in info.policies)
+    assert {p.name: p.policy_type for p in info.policies} == {
+        name: "stack" if name == EXEC_PATHS else "resource" for name in ALL_POLICIES
+    }
 
 
 def test_first_attempt_fails_writable_mounts_and_config_init(
@@ -194,10 +198,11 @@ def test_unknown_container_definitions_are_advisory_unless_fail_closed(
     unknown = seed_fixed()
     unknown["containerDefinitions"] = UNKNOWN  # a preview with one unknown inside json_dumps
     diags = client.analyze(classic(unknown, "unknown"))
-    assert diags and levels(diags) == {"advisory": ALL_POLICIES - {EXEMPTIONS}}
+    task_policies = ALL_POLICIES - {EXEMPTIONS, EXEC_PATHS}  # the stack policy isn't per resource
+    assert diags and levels(diags) == {"advisory": task_policies}
     assert all("during preview" in d.message for d in diags)
 
-    configure({p: {"failClosedOnUnknown": True} for p in ALL_POLICIES - {EXEMPTIONS}})
+    configure({p: {"failClosedOnUnknown": True} for p in task_policies})
     diags = client.analyze(classic(unknown, "unknown"))
     assert levels(diags)["mandatory"] >= {READONLY_ROOT, WRITABLE_MOUNTS, CONFIG_INIT}
 
