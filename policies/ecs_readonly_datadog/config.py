@@ -358,7 +358,7 @@ def resolve_config(config: Mapping[str, Any] | None) -> dict[str, ResolvedPolicy
             p.enforcement_level,
             {k: v["default"] for k, v in p.properties.items() if "default" in v},
         )
-        for p in POLICIES
+        for p in POLICY_BY_NAME.values()
     }
     entries: dict[str, tuple[str | None, dict[str, Any]]] = {}
     for name, entry in (config or {}).items():

@@ -287,3 +287,18 @@ def test_readme_sample_is_the_committed_example():
     assert json.loads(sample) == json.loads(EXAMPLE.read_text())
     for policy in POLICY_NAMES:
         assert f"`{policy}`" in readme
+
+
+def test_example_config_has_no_duplicate_keys_and_keeps_advisories_advisory():
+    """A duplicated key silently wins in JSON: the sample once made recommended-mounts mandatory."""
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicate keys in the sample config: {keys}"
+        return dict(pairs)
+
+    example = json.loads(EXAMPLE.read_text(), object_pairs_hook=no_duplicates)
+    resolved = resolve_config(example)
+    assert resolved[RECOMMENDED].enforcement_level == "advisory"
+    assert resolved[EXEMPTIONS].enforcement_level == "advisory"
+    assert resolved["ecs-exec-readonly-paths"].enforcement_level == "advisory"
