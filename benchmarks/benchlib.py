@@ -88,7 +88,9 @@ def verdict(ratio: float, goal: float) -> str:
 # --- realistic inputs ---------------------------------------------------------------------------
 
 
-def service_args(name: str, apps: int, variant: int) -> dict[str, Any]:
+def service_args(
+    name: str, apps: int, variant: int, execute_command: bool = False
+) -> dict[str, Any]:
     """DatadogFargateService args with `apps` app containers; `variant` changes image tags and
     environment values, so every variant serializes to different text."""
     containers = []
@@ -124,16 +126,19 @@ def service_args(name: str, apps: int, variant: int) -> dict[str, Any]:
             "version": f"1.{variant}",
         },
         "tags": {"service": name, "build": str(variant)},
+        "enable_execute_command": execute_command,
     }
 
 
-def task_definition_props(name: str, apps: int, variant: int) -> dict[str, Any]:
+def task_definition_props(
+    name: str, apps: int, variant: int, execute_command: bool = False
+) -> dict[str, Any]:
     """The wire inputs of the component's TaskDefinition in a first preview (role ARNs unknown),
     built by the component's own validation and container builders."""
     from datadog_fargate import containers
     from datadog_fargate.validation import validate
 
-    spec = validate(name, service_args(name, apps, variant))  # type: ignore[arg-type]
+    spec = validate(name, service_args(name, apps, variant, execute_command))  # type: ignore[arg-type]
     definitions = containers.container_definitions(spec, REGION)
     return {
         "cpu": str(spec.cpu),
