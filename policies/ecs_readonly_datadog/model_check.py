@@ -57,6 +57,23 @@ def plain_types(shape: Any) -> frozenset[type]:
     return _PLAIN.get(shape.type_name, _NONE)
 
 
+_NULL: frozenset[type] = frozenset({type(None)})  # a JSON null member is "not set"
+
+
+def _allowed(shape: Any) -> dict[str, frozenset[type]]:
+    """Per member of a structure: the exact types that pass without a call (null included)."""
+    return {key: plain_types(member) | _NULL for key, member in shape.members.items()}
+
+
+def _flat_members(shape: Any) -> dict[str, frozenset[type]] | None:
+    """`_allowed` for a plain structure whose every member is an unconstrained scalar."""
+    if shape.type_name != "structure" or shape.is_document_type or shape.is_tagged_union:
+        return None
+    if _special(shape) or not all(plain_types(m) for m in shape.members.values()):
+        return None
+    return _allowed(shape)
+
+
 def compile_shape(shape: Any, active: frozenset[str] = frozenset()) -> Check:
     """True only if the slow path would report no error for the value."""
     type_name = shape.type_name
@@ -67,16 +84,17 @@ def compile_shape(shape: Any, active: frozenset[str] = frozenset()) -> Check:
             return _look_closer
         inner = active | {shape.name}
         members = {key: compile_shape(member, inner) for key, member in shape.members.items()}
-        plain = {key: t for key, member in shape.members.items() if (t := plain_types(member))}
+        allowed = _allowed(shape)
         required = tuple(shape.metadata.get("required", ()))
+        get_allowed, get_member = allowed.get, members.get
 
         def structure(value: Any) -> bool:
             if type(value) is not dict:
                 return isinstance(value, Unknown)
             for key, item in value.items():
-                if item is None or type(item) in plain.get(key, _NONE):
-                    continue  # null means "not set"
-                check = members.get(key)
+                if type(item) in get_allowed(key, _NULL):
+                    continue
+                check = get_member(key)
                 if check is None or not check(item):
                     return False
             for name in required:  # noqa: SIM110 (a loop: no generator per call)
@@ -89,6 +107,33 @@ def compile_shape(shape: Any, active: frozenset[str] = frozenset()) -> Check:
         member = compile_shape(shape.member, active)
         member_plain = plain_types(shape.member)
         low = _minimum(shape)
+        flat = _flat_members(shape.member)
+        if flat is not None:
+            # Lists of small all-scalar structures (environment, mountPoints, portMappings,
+            # secrets, dependsOn...): checked inline, one call per list instead of per item.
+            get_flat, flat_required = flat.get, tuple(shape.member.metadata.get("required", ()))
+
+            def list_of_flat(value: Any) -> bool:
+                if type(value) is not list:
+                    return isinstance(value, Unknown)
+                if low is not None and len(value) < low:
+                    return False
+                for item in value:
+                    if type(item) is not dict:
+                        if not member(item):
+                            return False
+                        continue
+                    for key, field in item.items():
+                        if type(field) not in get_flat(key, _NULL):
+                            if not member(item):  # floats for integers, unknown keys...
+                                return False
+                            break
+                    for name in flat_required:
+                        if item.get(name) is None:
+                            return False
+                return True
+
+            return list_of_flat
 
         def list_(value: Any) -> bool:
             if type(value) is not list:
