@@ -20,6 +20,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -56,15 +57,34 @@ PROVIDER_URN = "urn:pulumi:prod::bench::pulumi:providers:aws::default_7_51_1"
 class Pack:
     label: str
     directory: Path
+    env: tuple[tuple[str, str], ...] = ()
 
 
 def packs(policy_count: int, pack_dir: Path = PACK_DIR) -> list[Pack]:
-    """The pack, its floor (`noop-N`: as many policies of each kind, doing nothing), noop-1."""
-    return [
+    """The pack, its floor (`noop-N`: as many policies of each kind, doing nothing), noop-1,
+    and, if the pack tunes the garbage collector, the floor with the same tuning."""
+    floor = BENCH_DIR / "packs" / f"noop-{policy_count}"
+    found = [
         Pack("ecs-readonly-datadog", pack_dir),
-        Pack(f"noop-{policy_count}", BENCH_DIR / "packs" / f"noop-{policy_count}"),
+        Pack(f"noop-{policy_count}", floor),
         Pack("noop-1", BENCH_DIR / "packs" / "noop-1"),
     ]
+    threshold = gc_threshold(pack_dir)
+    if threshold:
+        found.append(
+            Pack(f"noop-{policy_count}+gc", floor, (("BENCH_NOOP_GC_THRESHOLD", threshold),))
+        )
+    return found
+
+
+def gc_threshold(pack_dir: Path) -> str | None:
+    """`gc.set_threshold(a, b, c)` in the pack's entry point, as "a,b,c"."""
+    try:
+        text = (pack_dir / "__main__.py").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^gc\.set_threshold\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)", text, re.M)
+    return ",".join(match.groups()) if match else None
 
 
 def policy_kinds() -> tuple[int, int]:
@@ -78,11 +98,20 @@ def policy_kinds() -> tuple[int, int]:
 
 
 def _start(pack: Pack, stack: ExitStack) -> tuple[PolicyPackHost, AnalyzerClient]:
-    host = stack.enter_context(
-        start_policy_pack(
-            pack.directory, project="bench", stack="prod", config={"aws:region": REGION}
+    saved = {key: os.environ.get(key) for key, _ in pack.env}
+    os.environ.update(dict(pack.env))  # the host hands the pack our environment
+    try:
+        host = stack.enter_context(
+            start_policy_pack(
+                pack.directory, project="bench", stack="prod", config={"aws:region": REGION}
+            )
         )
-    )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     client = host.connect()
     info = client.get_analyzer_info()
     # As `dd-fargate preview` and the Pulumi CLI do: Configure with schema defaults filled in.
@@ -302,10 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     header("pack cost: Analyze / AnalyzeStack over gRPC, against no-op packs")
     resource_policies, stack_policies = policy_kinds()
     all_packs = packs(resource_policies + stack_policies, args.pack)
-    real, floor, one = (p.label for p in all_packs)
+    real, floor, one = (p.label for p in all_packs[:3])
+    tuned = all_packs[3].label if len(all_packs) > 3 else None
     print(
         f"packs:   {real} ({resource_policies} resource + {stack_policies} stack policies, "
         f"{args.pack}), {floor} (the same kinds, no-op), {one}"
+        + (f", {tuned} ({floor} with the pack's GC thresholds)" if tuned else "")
     )
     results: dict[str, Any] = {}
 
@@ -340,6 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ratio {real} / {floor}: {verdict(vs_floor, GOAL)}")
         print(f"  ratio {real} / {one}: {vs_one:.2f}x")
         print(f"  ratio {floor} / {one}: {median(ratios(per_call, floor, one)):.2f}x")
+        if tuned:
+            vs_tuned = median(ratios(per_call, real, tuned))
+            print(
+                f"  ratio {real} / {tuned} (the floor with the pack's GC thresholds, "
+                f"{dict(all_packs[3].env)['BENCH_NOOP_GC_THRESHOLD']}): {vs_tuned:.2f}x"
+            )
+            results["analyze_vs_tuned_floor"] = vs_tuned
         print("  pack process CPU per call (user+system, all threads, whole run):")
         for label, value in cpu.items():
             print(f"  {label:22} {value * 1000:8.3f} ms/call")
@@ -363,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stack_vs_floor = median(ratios(stack_times, real, floor))
         print(f"  ratio {real} / {floor}: {stack_vs_floor:.2f}x")
         print(f"  ratio {real} / {one}: {median(ratios(stack_times, real, one)):.2f}x")
+        if tuned:
+            print(f"  ratio {real} / {tuned}: {median(ratios(stack_times, real, tuned)):.2f}x")
         print(f"  diagnostics from {real} on these passing inputs: {stack_diagnostics}")
         results["analyze_stack"] = stack_vs_floor
 
