@@ -121,7 +121,8 @@ class Run:
 
 def run(program: Callable[[], T], *, preview: bool = False, project: str = "test") -> Run:
     """Run `program` as a Pulumi program on a fresh event loop and wait for every registration."""
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     pulumi.runtime.reset_options(project=project, stack="dev", preview=preview)
     mocks = RecordingMocks(preview)
     monitor = RecordingMonitor(mocks)
@@ -130,6 +131,12 @@ def run(program: Callable[[], T], *, preview: bool = False, project: str = "test
     settings = pulumi.runtime.settings.SETTINGS
     settings.rpc_manager.clear()
     settings.outputs.clear()
-    # run_pulumi_func waits for every outstanding RPC (registrations, invokes, applies).
-    _sync_await(run_pulumi_func(lambda: results.append(program())))
+    try:
+        # run_pulumi_func waits for every outstanding RPC (registrations, invokes, applies).
+        _sync_await(run_pulumi_func(lambda: results.append(program())))
+    finally:
+        # An unclosed loop keeps its selector's file descriptors: hundreds of tests would
+        # exhaust select()'s limit of 1024 for later tests in the same process.
+        loop.close()
+        asyncio.set_event_loop(None)
     return Run(results[0] if results else None, monitor.registrations, mocks)
