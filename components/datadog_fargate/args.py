@@ -55,7 +55,7 @@ class AppContainer(TypedDict):
     port_mappings: NotRequired[list[PortMapping]]
     """Ports the container listens on."""
     writable_paths: NotRequired[list[str]]
-    """Absolute paths the container writes to; each gets its own volume on task storage, e.g. `["/tmp"]`."""
+    """Absolute paths the container writes to; each gets its own volume on task storage, e.g. `["/tmp"]`. Fargate creates them owned by root, mode 0755."""
     environment: NotRequired[dict[str, str]]
     """Plain environment variables. Credentials belong in `secrets`, never here."""
     secrets: NotRequired[dict[str, pulumi.Input[str]]]
@@ -67,7 +67,7 @@ class AppContainer(TypedDict):
     working_directory: NotRequired[str]
     """Working directory of the command."""
     user: NotRequired[str]
-    """User (and group) the container runs as, e.g. `1000:1000`."""
+    """User (and group) the container runs as, e.g. `1000:1000`. A non-root user can write a `writable_paths` volume only if the image already has that directory owned by the user."""
     health_check: NotRequired[HealthCheck]
     """Container health check."""
     docker_labels: NotRequired[dict[str, str]]
@@ -87,8 +87,10 @@ class LogsSettings(TypedDict):
     """Datadog `source` of the logs (dd_source); defaults to each container's name."""
     tags: NotRequired[dict[str, str]]
     """Extra Datadog tags for the logs (dd_tags), e.g. `{"team": "payments"}`."""
+    config_file: NotRequired[str]
+    """Extra Fluent Bit config inside `router_image` (FireLens `config-file-type: file`), e.g. `/fluent-bit/etc/extra.conf`."""
     buffer_path: NotRequired[str]
-    """Absolute path of a writable volume in the router for Fluent Bit filesystem buffering (`storage.path` in your config)."""
+    """Writable volume in the router for filesystem buffering; set `storage.path` to it in `config_file` (required with it)."""
 
 
 class DatadogSettings(TypedDict):

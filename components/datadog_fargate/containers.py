@@ -70,7 +70,7 @@ def init_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDef
         "image": spec.datadog.agent_image,
         "essential": False,
         "readonlyRootFilesystem": True,
-        # Bypass the image's s6 entrypoint, which writes to the root filesystem at start-up.
+        # Run only the copy: the image's start-up script (s6 init) writes to the root filesystem.
         "entryPoint": ["/bin/sh", "-c"],
         "command": [defaults.SEED_COMMAND],
         "mountPoints": _mounts(
@@ -127,6 +127,14 @@ def agent_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDe
     return definition
 
 
+def router_options(spec: ServiceSpec) -> dict[str, str]:
+    options = {"enable-ecs-log-metadata": "true"}
+    if spec.datadog.logs.config_file:
+        # Fargate reads FireLens config files only from the image (no S3).
+        options |= {"config-file-type": "file", "config-file-value": spec.datadog.logs.config_file}
+    return options
+
+
 def log_router_container(spec: ServiceSpec, region: pulumi.Input[str]) -> ContainerDefinition:
     """FireLens's Fluent Bit, read-only: it writes only to its /tmp (and buffer) volumes."""
     return {
@@ -135,10 +143,7 @@ def log_router_container(spec: ServiceSpec, region: pulumi.Input[str]) -> Contai
         "essential": True,
         "readonlyRootFilesystem": True,
         "memoryReservation": defaults.ROUTER_MEMORY_RESERVATION,
-        "firelensConfiguration": {
-            "type": "fluentbit",
-            "options": {"enable-ecs-log-metadata": "true"},
-        },
+        "firelensConfiguration": {"type": "fluentbit", "options": router_options(spec)},
         "mountPoints": _mounts(router_mounts(spec)),
         # The router's own logs stay in CloudWatch: if it cannot ship, you can still see why.
         "logConfiguration": _logging(spec, region, defaults.LOG_ROUTER_CONTAINER),

@@ -10,12 +10,14 @@ _SECRETS_MANAGER = re.compile(
     rf"^(?P<arn>arn:{_PARTITION}:secretsmanager:[a-z0-9-]+:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
     r"(?::[^:]*:[^:]*:[^:]*)?$"
 )
+# Secrets Manager appends "-" and six random characters to every secret's ARN.
+_RANDOM_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 _SSM_ARN = re.compile(rf"^arn:{_PARTITION}:ssm:[a-z0-9-]+:\d{{12}}:parameter/[A-Za-z0-9_.\-/]+$")
 # A bare name must be hierarchical (`/team/app/key`): a flat word is too easily a pasted secret.
 _SSM_NAME = re.compile(r"^(?:/[A-Za-z0-9_.\-]+)+$")
 
 ALLOWED: Final = (
-    "a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME), "
+    "a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf), "
     "an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) "
     "or an SSM parameter name starting with '/'"
 )
@@ -41,7 +43,11 @@ def is_valid(value: str) -> bool:
 def grant_for(value: str, *, partition: str, region: str, account_id: str) -> SecretGrant:
     """The exact grant for a reference already checked with `is_valid`."""
     if match := _SECRETS_MANAGER.match(value):
-        return SecretGrant("secretsmanager:GetSecretValue", match["arn"])
+        arn = match["arn"]
+        if not _RANDOM_SUFFIX.search(arn):
+            # A partial ARN (no "-AbCdEf" suffix): IAM evaluates the full ARN, so match the suffix.
+            arn += "-??????"
+        return SecretGrant("secretsmanager:GetSecretValue", arn)
     if _SSM_ARN.match(value):
         return SecretGrant("ssm:GetParameters", value)
     if _SSM_NAME.match(value):

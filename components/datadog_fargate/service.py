@@ -236,7 +236,7 @@ class DatadogFargateService(pulumi.ComponentResource):
                     "to_port": 0,
                     "cidr_blocks": ["0.0.0.0/0"],
                     "ipv6_cidr_blocks": ["::/0"],
-                    "description": "Datadog intake, ECR, Secrets Manager and the app's dependencies",
+                    "description": "Datadog intake, ECR, Secrets Manager and app dependencies",
                 }
             ],
             tags=dict(tags),

@@ -58,6 +58,7 @@ class LogsSpec:
     router_image: str
     source: str | None
     tags: tuple[tuple[str, str], ...]
+    config_file: str | None
     buffer_path: str | None
 
     @property

@@ -38,8 +38,21 @@ from .spec import (
 T = TypeVar("T")
 
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-# Names that look like credentials must come from `secrets`, never plaintext environment.
-_SECRET_LIKE = re.compile(r"API_KEY|SECRET|PASSWORD", re.IGNORECASE)
+# The component name becomes the service name, the family, the log group and (with a suffix
+# and Pulumi's 8 random characters) the IAM role names, which IAM caps at 64.
+_COMPONENT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}$")
+# Names that look like credentials must come from `secrets`, never plaintext environment:
+# a credential word as one `_`-separated part of the name, or a *_KEY that names a credential.
+_SECRET_WORDS = frozenset(
+    {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"}
+)
+_SECRET_KEYS = re.compile(r"(^|_)(API|APP|PRIVATE|ACCESS|SECRET)_KEY(_|$)")
+# Datadog's secrets-backend settings name a command, not a credential.
+_NOT_SECRET = re.compile(r"^DD_SECRET_BACKEND_")
+# The Agent also listens on localhost (IPC 5001, expvar 5000, APM expvar 5012) in the task's
+# shared network namespace, besides its APM and DogStatsD ports.
+_AGENT_PORTS = {5000: "agent expvar", 5001: "agent IPC", 5012: "APM expvar"}
 # Variables the component sets on app containers; a user value would silently fight ours.
 _MANAGED_APP_ENV = frozenset(
     {
@@ -54,6 +67,7 @@ _MANAGED_APP_ENV = frozenset(
 _MANAGED_AGENT_ENV = frozenset(
     {
         "ECS_FARGATE",
+        "DD_APM_ENABLED",
         "DD_SITE",
         "DD_API_KEY",
         "DD_APM_RECEIVER_SOCKET",
@@ -167,6 +181,16 @@ class _Reader:
         if isinstance(value, pulumi.Output):
             return value
         return self.string(key, required=required)
+
+    def input_strings(self, key: str, *, required: bool = False) -> list[pulumi.Input[str]]:
+        """A list whose elements are non-empty strings or Outputs of other resources."""
+        out: list[pulumi.Input[str]] = []
+        for where, value in self.items(key, required=required):
+            if isinstance(value, pulumi.Output) or (isinstance(value, str) and value.strip()):
+                out.append(value)
+            else:
+                self.problems.append(f"{where}: {_show(value)} must be a non-empty string ID")
+        return out
 
     def items(self, key: str, *, required: bool = False) -> list[tuple[str, Any]]:
         """The elements of a list field as (path, value) pairs."""
@@ -285,7 +309,7 @@ def _environment(r: _Reader, key: str, managed: frozenset[str], owner: str) -> d
         where = f"{r.at(key)}.{name}"
         if not isinstance(value, str):
             r.problems.append(f"{where}: {_show(value)} must be a string")
-        elif _SECRET_LIKE.search(name):
+        elif _looks_like_credential(name):
             # Never echo the value: it is probably the credential itself.
             r.problems.append(
                 f"{where}: {secret_refs.redact(value)} looks like a credential in plaintext "
@@ -297,6 +321,13 @@ def _environment(r: _Reader, key: str, managed: frozenset[str], owner: str) -> d
                 "the `datadog` args instead"
             )
     return {k: v for k, v in env.items() if isinstance(v, str)}
+
+
+def _looks_like_credential(name: str) -> bool:
+    upper = name.upper()
+    if _NOT_SECRET.match(upper):
+        return False
+    return bool(_SECRET_WORDS & set(upper.split("_")) or _SECRET_KEYS.search(upper))
 
 
 def check_secret_ref(where: str, value: str) -> str | None:
@@ -359,14 +390,18 @@ def _container(r: _Reader, volumes: set[str], exec_paths: Sequence[str]) -> Cont
         r.fail("image", image, "must not contain whitespace")
 
     ports = tuple(_each(r, "port_mappings", PortMapping, _port))
-    agent_ports = {defaults.APM_PORT, defaults.DOGSTATSD_PORT}
+    agent_ports = {
+        defaults.APM_PORT: "APM",
+        defaults.DOGSTATSD_PORT: "DogStatsD",
+        **_AGENT_PORTS,
+    }
     for i, port in enumerate(ports):
         if port.container_port in agent_ports:
             # awsvpc tasks share one network namespace: the agent already listens there.
             r.problems.append(
                 f"{r.at('port_mappings')}[{i}].container_port: {port.container_port} is used by the "
-                f"Datadog Agent in the same task ({defaults.APM_PORT}/tcp APM, "
-                f"{defaults.DOGSTATSD_PORT}/udp DogStatsD); choose another port"
+                f"Datadog Agent in the same task ({agent_ports[port.container_port]}); choose "
+                f"another port (reserved: {', '.join(map(str, sorted(agent_ports)))})"
             )
     seen_ports = [(p.container_port, p.protocol) for p in ports]
     if len(set(seen_ports)) != len(seen_ports):
@@ -384,12 +419,22 @@ def _container(r: _Reader, volumes: set[str], exec_paths: Sequence[str]) -> Cont
             secrets.append((key, ref))
 
     health = r.get("health_check")
+    for label in r.string_map("docker_labels"):
+        if str(label).startswith("com.datadoghq.tags."):
+            r.problems.append(
+                f"{r.at('docker_labels')}.{label}: is set by the component from datadog.env/"
+                "service/version; set those instead"
+            )
+    memory = r.integer("memory", None, 6)
+    reservation = r.integer("memory_reservation", None, 4)
+    if memory is not None and reservation is not None and reservation >= memory:
+        r.fail("memory_reservation", reservation, f"must be less than memory ({memory})")
     return ContainerSpec(
         name=name,
         image=image,
         cpu=r.integer("cpu", None, 0, 16384),
-        memory=r.integer("memory", None, 6),
-        memory_reservation=r.integer("memory_reservation", None, 4),
+        memory=memory,
+        memory_reservation=reservation,
         essential=r.boolean("essential", True),
         ports=ports,
         writable=_writable_paths(r, name or "app", volumes, exec_paths),
@@ -423,6 +468,19 @@ def _pinned_image(r: _Reader, key: str, default: str) -> str:
     return image
 
 
+def _agent_image(r: _Reader) -> str:
+    image = _pinned_image(r, "agent_image", defaults.DEFAULT_AGENT_IMAGE)
+    repository = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+    if repository != "agent":
+        r.fail(
+            "agent_image",
+            image,
+            "is not a Datadog Agent image: its repository must be .../agent (e.g. "
+            f'"{defaults.DEFAULT_AGENT_IMAGE}", or a mirror ending in /agent)',
+        )
+    return image
+
+
 def _logs(r: _Reader) -> LogsSpec:
     buffer_path = r.string("buffer_path")
     problem = None if buffer_path is None else _path_problem(buffer_path)
@@ -430,14 +488,24 @@ def _logs(r: _Reader) -> LogsSpec:
         r.fail("buffer_path", buffer_path, problem)
     mode = r.choice("mode", "awslogs", defaults.LOG_MODES)
     if mode != "firelens":
-        for key in ("router_image", "source", "tags", "buffer_path"):
+        for key in ("router_image", "source", "tags", "config_file", "buffer_path"):
             if r.get(key) is not None:
                 r.fail(key, r.get(key), 'only applies with mode "firelens"')
+    config_file = r.string("config_file")
+    if config_file is not None and not config_file.startswith("/"):
+        r.fail("config_file", config_file, "must be an absolute path inside router_image")
+    if buffer_path is not None and config_file is None:
+        r.fail(
+            "buffer_path",
+            buffer_path,
+            "needs config_file: only your Fluent Bit config can point storage.path at it",
+        )
     return LogsSpec(
         mode=mode,
         router_image=_pinned_image(r, "router_image", defaults.DEFAULT_ROUTER_IMAGE),
         source=r.string("source"),
         tags=r.string_pairs("tags"),
+        config_file=config_file,
         buffer_path=buffer_path.rstrip("/") if buffer_path and not problem else None,
     )
 
@@ -453,7 +521,7 @@ def _datadog(r: _Reader, name: str) -> DatadogSpec:
         env=r.string("env"),
         service=r.string("service", name) or name,
         version=r.string("version"),
-        agent_image=_pinned_image(r, "agent_image", defaults.DEFAULT_AGENT_IMAGE),
+        agent_image=_agent_image(r),
         agent_cpu=r.integer("agent_cpu", defaults.DEFAULT_AGENT_CPU, 0, 16384) or 0,
         agent_memory=r.integer("agent_memory", defaults.DEFAULT_AGENT_MEMORY, 128)
         or defaults.DEFAULT_AGENT_MEMORY,
@@ -523,7 +591,20 @@ def _load_balancer(r: _Reader, containers: Mapping[str, ContainerSpec]) -> LoadB
 def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> ServiceSpec:
     """Check every argument; return the normalized spec or raise `InvalidArgsError`."""
     problems: list[str] = []
+    if not _COMPONENT_NAME.match(name):
+        problems.append(
+            f'name: "{name}" must be 1-40 letters, digits, "-" or "_": it names the ECS '
+            "service, the task family, the log group and the IAM roles"
+        )
     r = _Reader(problems, "", args, DatadogFargateServiceArgs)
+    cluster_arn = r.input_str("cluster_arn", required=True) or ""
+    if isinstance(cluster_arn, str) and cluster_arn and not _CLUSTER_ARN.match(cluster_arn):
+        r.fail(
+            "cluster_arn",
+            cluster_arn,
+            "is not an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME); the task "
+            "role's permissions are scoped to it",
+        )
 
     dd = _datadog(r.nested("datadog", DatadogSettings, required=True), name)
     enable_exec = r.boolean("enable_execute_command", False)
@@ -549,8 +630,8 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         r.fail("containers", dup, "is used by more than one container; names must be unique")
     cpu, memory = _task_size(r, containers, dd)
 
-    subnets = [v for _, v in r.items("subnet_ids", required=True)]
-    groups = [v for _, v in r.items("security_group_ids")]
+    subnets = r.input_strings("subnet_ids", required=True)
+    groups = r.input_strings("security_group_ids")
     vpc_id = r.input_str("vpc_id")
     if not groups and vpc_id is None:
         r.fail(
@@ -582,7 +663,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
 
     spec = ServiceSpec(
         name=name,
-        cluster_arn=r.input_str("cluster_arn", required=True) or "",
+        cluster_arn=cluster_arn,
         subnet_ids=tuple(subnets),
         security_group_ids=tuple(groups),
         vpc_id=vpc_id,

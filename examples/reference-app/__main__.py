@@ -31,7 +31,6 @@ service = DatadogFargateService(
                     "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
                     "start_period": 30,
                 },
-                "user": "1000:1000",
             }
         ],
         "datadog": {

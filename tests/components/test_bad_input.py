@@ -225,6 +225,33 @@ def test_bad_input_is_rejected_with_a_clear_message(
         assert fragment in message, f"{what}: {fragment!r} not in {message!r}"
 
 
+def test_memory_reservation_must_stay_below_the_limit(args: dict[str, Any]) -> None:
+    args["containers"][0].update(memory=512, memory_reservation=512)
+    assert "containers[0].memory_reservation: 512 must be less than memory (512)" in rejected(args)
+
+
+@pytest.mark.parametrize("name", ["checkout v2", "a" * 41, "svc.prod", ""])
+def test_component_name_must_suit_every_aws_name_derived_from_it(
+    args: dict[str, Any], name: str
+) -> None:
+    registered: list[str] = []
+    with pytest.raises(InvalidArgsError, match="must be 1-40 letters"):
+        result = run(lambda: DatadogFargateService(name, args))  # type: ignore[arg-type]
+        registered = [r.name for r in result.registrations]
+    assert not registered
+
+
+@pytest.mark.parametrize(
+    "name", ["SECRETS_DIR", "DD_SECRET_BACKEND_COMMAND", "KEYSPACE", "TOKENIZER_MODEL", "LOG_LEVEL"]
+)
+def test_names_that_merely_contain_a_credential_word_are_allowed(
+    args: dict[str, Any], name: str
+) -> None:
+    args["containers"][0]["environment"] = {name: "value"}
+    result = run(lambda: DatadogFargateService("checkout", args))  # type: ignore[arg-type]
+    assert name in {e["name"] for e in result.container("web")["environment"]}
+
+
 def test_duplicate_container_names(args: dict[str, Any]) -> None:
     args["containers"].append(dict(args["containers"][0]))
     assert 'containers: "web" is used by more than one container' in rejected(args)

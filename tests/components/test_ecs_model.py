@@ -36,7 +36,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "unix sockets": {},
     "tcp": {"transport": "tcp"},
     "exec into app and agent": {"agent_execute_command": True},
-    "firelens": {"logs": {"mode": "firelens", "tags": {"team": "a"}, "buffer_path": "/buffer"}},
+    "firelens": {
+        "logs": {
+            "mode": "firelens",
+            "tags": {"team": "a"},
+            "config_file": "/fluent-bit/etc/extra.conf",
+            "buffer_path": "/buffer",
+        }
+    },
 }
 
 

@@ -111,14 +111,24 @@ def test_firelens_routes_app_logs_to_datadog_through_a_read_only_router(
 
 def test_firelens_intake_follows_the_site_and_buffering_gets_a_volume(args: dict[str, Any]) -> None:
     args["datadog"]["site"] = "datadoghq.eu"
-    args["datadog"]["logs"] = {"mode": "firelens", "buffer_path": "/var/fluent-bit/state"}
+    args["datadog"]["logs"] = {
+        "mode": "firelens",
+        "config_file": "/fluent-bit/etc/buffering.conf",
+        "buffer_path": "/var/fluent-bit/state",
+    }
     result = build(args)
     assert (
         result.container("web")["logConfiguration"]["options"]["Host"]
         == "http-intake.logs.datadoghq.eu"
     )
     assert result.container("web")["logConfiguration"]["options"]["dd_source"] == "web"
-    assert writable(result.container("log-router")) == {"/tmp", "/var/fluent-bit/state"}
+    router = result.container("log-router")
+    assert writable(router) == {"/tmp", "/var/fluent-bit/state"}
+    assert router["firelensConfiguration"]["options"] == {
+        "enable-ecs-log-metadata": "true",
+        "config-file-type": "file",
+        "config-file-value": "/fluent-bit/etc/buffering.conf",
+    }
     volumes = {
         v["name"] for v in result.one("aws:ecs/taskDefinition:TaskDefinition").inputs["volumes"]
     }

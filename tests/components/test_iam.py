@@ -95,3 +95,17 @@ def test_task_collection_off_means_no_task_role_policy_and_agent_told_so(
     ]
     agent_env = {e["name"]: e["value"] for e in result.container("datadog-agent")["environment"]}
     assert agent_env["DD_ECS_TASK_COLLECTION_ENABLED"] == "false"
+
+
+def test_a_partial_secrets_manager_arn_is_granted_with_the_random_suffix(
+    args: dict[str, Any],
+) -> None:
+    """IAM evaluates the secret's full ARN (NAME-AbCdEf); a grant on NAME alone never matches."""
+    args["datadog"]["api_key_secret_arn"] = (
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog/api-key"
+    )
+    (statement,) = policy(build(args), "checkout-execution-secrets")["Statement"]
+    assert statement["Resource"] == [
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog/api-key-??????",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+    ]

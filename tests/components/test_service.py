@@ -1,6 +1,7 @@
 """The resource tree and the task definition DatadogFargateService registers, under Pulumi's mocks."""
 
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -352,3 +353,17 @@ def test_a_secret_created_in_the_same_preview_makes_the_definitions_unknown(
         not isinstance(task.get("containerDefinitions"), str)
         or task["containerDefinitions"] == pulumi.UNKNOWN
     )
+
+
+# What EC2 (and the Terraform provider under pulumi-aws) accepts in security group and rule
+# descriptions; the mocks accept anything, AWS rejects the whole group.
+EC2_DESCRIPTION = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
+
+
+def test_security_group_descriptions_are_accepted_by_ec2(args: dict[str, Any]) -> None:
+    del args["security_group_ids"]
+    args["vpc_id"] = "vpc-0abc"
+    group = build(args).one("aws:ec2/securityGroup:SecurityGroup").inputs
+    descriptions = [group["description"]] + [rule["description"] for rule in group["egress"]]
+    for description in descriptions:
+        assert EC2_DESCRIPTION.match(description), description
