@@ -48,6 +48,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "exec": {"enable_execute_command": True},
     "exec into agent": {"enable_execute_command": True, "datadog": {"agent_execute_command": True}},
     "firelens": {"datadog": {"logs": {"mode": "firelens"}}},
+    "exec and firelens": {
+        "enable_execute_command": True,
+        "datadog": {"logs": {"mode": "firelens"}},
+    },
 }
 
 

@@ -39,7 +39,8 @@ def service_view(props: Mapping[str, Any], name: str) -> ServiceView:
 
 def _skipped(td: TaskDefinition, cfg: PolicyConfig) -> set[str]:
     """Containers not checked: Datadog init containers (they exit before anyone could exec in)
-    and, unless `includeDatadogAgent`, the Agent (exec into it is rare and opt-in)."""
+    and, unless `includeDatadogAgent`, the Agent (exec into it is rare and opt-in). FireLens
+    routers are skipped in `check` too."""
     roles = classify(td, cfg.agent_image_patterns)
     skipped = {c.name for c in roles.inits if c.name}
     if not cfg.include_agent:
@@ -56,8 +57,8 @@ def check(service: ServiceView, td: TaskDefinition, cfg: PolicyConfig) -> list[I
         if not isinstance(container, dict) or container.get("readonlyRootFilesystem") is not True:
             continue  # writable roots need nothing; the read-only rule reports them
         name = container_name(container)
-        if not isinstance(name, str) or name in skipped:
-            continue
+        if not isinstance(name, str) or name in skipped or "firelensConfiguration" in container:
+            continue  # nor the FireLens router: a log shipper nobody execs into
         mounts = list_field(container, "mountPoints")
         if isinstance(mounts, Unknown):
             continue
