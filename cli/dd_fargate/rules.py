@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from importlib import metadata
-from typing import Any
+from typing import Any, Literal
 
 import ecs_readonly_datadog as rules_pkg
 from ecs_readonly_datadog import Finding
@@ -26,13 +26,20 @@ def pack_version() -> str:
 
 
 def policy_infos() -> tuple[PolicyInfo, ...]:
+    # Stack policies are listed so a config naming them validates as it does for `preview`;
+    # `check` sees task definitions without their services, so it never runs them.
     infos = []
-    for policy in rules_pkg.POLICIES:
-        level = parse_level(policy.enforcement_level) or "advisory"
-        schema = ConfigSchema({k: dict(v) for k, v in policy.properties.items()})
-        infos.append(
-            PolicyInfo(policy.name, policy.description, level, schema, policy_type="resource")
-        )
+    kinds: tuple[tuple[Literal["resource", "stack"], tuple[Any, ...]], ...] = (
+        ("resource", rules_pkg.POLICIES),
+        ("stack", rules_pkg.STACK_POLICIES),
+    )
+    for policy_type, policies in kinds:
+        for policy in policies:
+            level = parse_level(policy.enforcement_level) or "advisory"
+            schema = ConfigSchema({k: dict(v) for k, v in policy.properties.items()})
+            infos.append(
+                PolicyInfo(policy.name, policy.description, level, schema, policy_type=policy_type)
+            )
     return tuple(sorted(infos, key=lambda p: p.name))
 
 

@@ -38,6 +38,10 @@ NOT_AGENT_NAMES = frozenset(
     }
 )
 
+# Mirrors and pull-through caches keep the upstream path after their own prefix, e.g.
+# 123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/datadog/agent.
+MIRRORED_SUFFIXES = ("/datadog/agent", "/datadoghq/agent")
+
 _DOCKER_HUB_PREFIXES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
@@ -84,7 +88,7 @@ def is_agent_image(ref: object, extra_patterns: Sequence[str] = ()) -> bool:
 @lru_cache(maxsize=1024)
 def _is_agent_image(ref: str, extra_patterns: tuple[str, ...]) -> bool:
     repository = canonical_repository(ref)
-    if repository in AGENT_REPOSITORIES:
+    if repository in AGENT_REPOSITORIES or repository.endswith(MIRRORED_SUFFIXES):
         return True
     pattern = _compile(extra_patterns)
     if pattern is None:

@@ -68,7 +68,7 @@ def test_other_datadog_images_are_not_the_agent(name, registry):
         "nginx:1.27",
         "public.ecr.aws/datadog/agent-fork:7",
         "public.ecr.aws/other/agent:7",
-        "example.com/datadog/agent:7",  # a mirror needs agentImagePatterns
+        "example.com/datadog/agent-fork:7",
         "datadog/agent-dev:nightly",
         "",
         "   ",
@@ -128,3 +128,26 @@ def test_split_image(ref, parts):
 def test_canonical_repository_drops_docker_hub_registry_names():
     assert canonical_repository("index.docker.io/datadog/agent:7") == "datadog/agent"
     assert canonical_repository("docker.io/library/busybox") == "busybox"
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/datadog/agent:7.84.6",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/datadog/agent@sha256:" + "a" * 64,
+        "artifactory.example.com/gcr/datadoghq/agent:7",
+    ],
+)
+def test_mirrors_and_pull_through_caches_of_the_agent_are_the_agent(ref):
+    assert is_agent_image(ref)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/datadog/cluster-agent:7.84.0",
+        "registry.example.com/acme/agent:1.0",
+    ],
+)
+def test_mirrors_of_other_images_are_not(ref):
+    assert not is_agent_image(ref)

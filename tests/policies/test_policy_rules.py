@@ -290,6 +290,15 @@ def test_init_may_mount_the_volume_at_any_path():
     assert messages(task(app(), agent(), init(mountPoints=mounts)), CONFIG_INIT) == []
 
 
+@pytest.mark.parametrize("path", ["/etc/datadog-agent", "/etc/datadog-agent/", "/etc"])
+def test_init_mounting_the_volume_over_the_defaults_cannot_seed(path):
+    """The volume would hide the very files the init container should copy into it."""
+    mounts = [{"sourceVolume": "dd-config", "containerPath": path}]
+    [message] = messages(task(app(), agent(), init(mountPoints=mounts)), CONFIG_INIT)
+    assert "hides the image's /etc/datadog-agent defaults" in message
+    assert "/opt/datadog-agent-config" in message
+
+
 def test_init_from_a_non_agent_image_does_not_seed():
     td = task(app(), agent(), init(image="busybox:1.36"))
     [message] = messages(td, CONFIG_INIT)

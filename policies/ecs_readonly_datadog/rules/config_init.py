@@ -15,6 +15,7 @@ from ..taskdef import (
     container_name,
     is_essential,
     list_field,
+    normalize_path,
 )
 from .common import (
     AgentContainer,
@@ -75,6 +76,7 @@ def _candidate(
     label = container_label(container, index)
     mounted = False
     read_only: Any = None
+    target: Any = None
     for mount in mounts:
         if isinstance(mount, Unknown):
             uncertain = True
@@ -84,6 +86,7 @@ def _candidate(
                 uncertain = True
             elif source == volume:
                 mounted, read_only = True, mount.get("readOnly")
+                target = mount.get("containerPath")
                 if read_only is not True:
                     break
     if not mounted:
@@ -94,6 +97,17 @@ def _candidate(
         uncertain = True
     elif read_only is True:
         problems.append(f"{label} mounts '{volume}' read-only, so it can't copy into it")
+    if isinstance(target, Unknown):
+        uncertain = True
+    else:
+        path = normalize_path(target)
+        if path is not None and (CONFIG_PATH + "/").startswith(path.rstrip("/") + "/"):
+            # The volume would hide the very defaults the init container is there to copy.
+            problems.append(
+                f"{label} mounts '{volume}' at {path}, which hides the image's "
+                f"{CONFIG_PATH} defaults it should copy; mount it at a staging path such as "
+                f"{STAGING_PATH}"
+            )
     essential = is_essential(container)
     if isinstance(essential, Unknown):
         uncertain = True
