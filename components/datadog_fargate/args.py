@@ -170,6 +170,8 @@ class DatadogFargateServiceArgs(TypedDict):
     """CloudWatch Logs retention for the task's log group (default 30)."""
     log_kms_key_arn: NotRequired[pulumi.Input[str]]
     """KMS key ARN to encrypt the log group with."""
+    secrets_kms_key_arns: NotRequired[list[pulumi.Input[str]]]
+    """Customer-managed KMS keys that encrypt the task's secrets; the execution role may decrypt with exactly these."""
     execution_role_arn: NotRequired[pulumi.Input[str]]
     """Use this execution role instead of creating one. It must be able to read the task's secrets."""
     task_role_arn: NotRequired[pulumi.Input[str]]

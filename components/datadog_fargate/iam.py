@@ -31,8 +31,8 @@ def assume_role_policy(*, partition: str, region: str, account_id: str) -> str:
     )
 
 
-def secrets_read_policy(grants: Iterable[SecretGrant]) -> str:
-    """One statement per action, each listing exactly the secrets the task references."""
+def secrets_read_policy(grants: Iterable[SecretGrant], kms_keys: Iterable[str] = ()) -> str:
+    """One statement per action, each listing exactly the secrets (and keys) the task uses."""
     by_action: dict[str, set[str]] = defaultdict(set)
     for grant in grants:
         by_action[grant.action].add(grant.resource)
@@ -45,6 +45,15 @@ def secrets_read_policy(grants: Iterable[SecretGrant]) -> str:
         }
         for action, resources in sorted(by_action.items())
     ]
+    if keys := sorted(set(kms_keys)):
+        statements.append(
+            {
+                "Sid": "DecryptTaskSecrets",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt"],
+                "Resource": keys,
+            }
+        )
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 

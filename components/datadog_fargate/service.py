@@ -181,16 +181,19 @@ class DatadogFargateService(pulumi.ComponentResource):
     def _execution_role(
         self, spec: ServiceSpec, account: _Account, tags: Mapping[str, str]
     ) -> pulumi.Output[str]:
+        refs, keys = spec.secret_refs(), spec.secrets_kms_key_arns
+
         def secrets_policy(values: list[Any]) -> str:
-            partition, region, account_id, *refs = values
+            partition, region, account_id, *rest = values
             # An Output reference is checked here, once it is known; a plain one was checked up front.
-            return iam.secrets_read_policy(
+            grants = (
                 grant_for(ref, partition=partition, region=region, account_id=account_id)
-                for ref in refs
+                for ref in rest[: len(refs)]
             )
+            return iam.secrets_read_policy(grants, rest[len(refs) :])
 
         secrets = pulumi.Output.all(
-            account.partition, account.region, account.account_id, *spec.secret_refs()
+            account.partition, account.region, account.account_id, *refs, *keys
         ).apply(secrets_policy)
         role = self._role(
             "execution",

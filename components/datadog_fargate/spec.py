@@ -109,6 +109,7 @@ class ServiceSpec:
     health_check_grace_period_seconds: int | None
     log_retention_days: int
     log_kms_key_arn: pulumi.Input[str] | None
+    secrets_kms_key_arns: tuple[pulumi.Input[str], ...]
     execution_role_arn: pulumi.Input[str] | None
     task_role_arn: pulumi.Input[str] | None
     tags: tuple[tuple[str, str], ...]

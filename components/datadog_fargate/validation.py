@@ -679,6 +679,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         health_check_grace_period_seconds=grace,
         log_retention_days=retention or defaults.DEFAULT_LOG_RETENTION_DAYS,
         log_kms_key_arn=r.input_str("log_kms_key_arn"),
+        secrets_kms_key_arns=tuple(r.input_strings("secrets_kms_key_arns")),
         execution_role_arn=r.input_str("execution_role_arn"),
         task_role_arn=r.input_str("task_role_arn"),
         tags=r.string_pairs("tags"),

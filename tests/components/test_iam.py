@@ -109,3 +109,19 @@ def test_a_partial_secrets_manager_arn_is_granted_with_the_random_suffix(
         "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog/api-key-??????",
         "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
     ]
+
+
+def test_customer_managed_keys_of_the_secrets_are_decryptable_and_nothing_else(
+    args: dict[str, Any],
+) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    args["secrets_kms_key_arns"] = [key]
+    statements = policy(build(args), "checkout-execution-secrets")["Statement"]
+    assert statements[-1] == {
+        "Sid": "DecryptTaskSecrets",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [key],
+    }
+    del args["secrets_kms_key_arns"]
+    assert "kms:Decrypt" not in json.dumps(policy(build(args), "checkout-execution-secrets"))
