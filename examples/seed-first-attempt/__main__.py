@@ -14,9 +14,7 @@ dd_site = config.get("ddSite") or "datadoghq.com"
 region = aws.get_region().region
 
 family = "datadog-agent-readonly"
-log_group = aws.cloudwatch.LogGroup(
-    "datadog-agent", name=f"/ecs/{family}", retention_in_days=30
-)
+log_group = aws.cloudwatch.LogGroup("datadog-agent", name=f"/ecs/{family}", retention_in_days=30)
 
 assume_ecs_tasks = aws.iam.get_policy_document(
     statements=[
@@ -37,7 +35,9 @@ aws.iam.RolePolicy(
     "execution-read-api-key",
     role=execution_role.id,
     policy=aws.iam.get_policy_document(
-        statements=[{"actions": ["secretsmanager:GetSecretValue"], "resources": [api_key_secret_arn]}]
+        statements=[
+            {"actions": ["secretsmanager:GetSecretValue"], "resources": [api_key_secret_arn]}
+        ]
     ).json,
 )
 task_role = aws.iam.Role("task", assume_role_policy=assume_ecs_tasks.json)
