@@ -173,10 +173,12 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-# (classic JSON text or native repr, volumes) -> TaskDefinition without its label. Small on
-# purpose: each entry keeps thousands of parsed objects alive, which every full GC then walks
-# (512 entries made a cache miss ~1.5x slower). Repeats within a request use pack's memo.
-_CACHE: LRU[TaskDefinition] = LRU(32)
+# (classic JSON text or native repr) -> TaskDefinition without its label. Tiny on purpose: in a
+# preview every resource's content differs, so a larger cache answers nothing, while each entry
+# keeps ~1,500 parsed objects alive for the collector to walk again and again (LRU(32) cost
+# ~0.1x of the no-op floor per Analyze in benchmarks/pack_cost.py). Repeats within one request
+# use pack's memo; this keeps the same content seen back to back (direct calls, tests).
+_CACHE: LRU[TaskDefinition] = LRU(2)
 
 
 def clear_cache() -> None:
