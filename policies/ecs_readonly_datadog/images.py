@@ -82,6 +82,10 @@ def is_agent_image(ref: object, extra_patterns: Sequence[str] = ()) -> bool:
     matching one of `extra_patterns` (globs, see README) unless it names a non-Agent image."""
     if not isinstance(ref, str) or not ref.strip():
         return False
+    if not extra_patterns and "agent" not in ref.lower():
+        # Every built-in repository (and mirror suffix) ends in "agent": most app images stop
+        # here, before parsing the reference or a cache lookup keyed on it.
+        return False
     return _is_agent_image(ref, tuple(extra_patterns))
 
 

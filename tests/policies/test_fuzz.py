@@ -497,3 +497,41 @@ def test_other_resource_types_are_never_touched(
     client: AnalyzerClient, props: dict[str, Any]
 ) -> None:
     assert analyzed(client, "aws:iam/role:Role", "r", props) == []
+
+
+IMAGE_PARTS = st.sampled_from(
+    [
+        "public.ecr.aws/datadog/agent",
+        "docker.io/datadog/agent",
+        "DataDog/Agent",
+        "gcr.io/datadoghq/agent",
+        "registry.datadoghq.com/agent",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/hub/datadog/agent",
+        "datadog/cluster-agent",
+        "datadog/agent-dev",
+        "ghcr.io/acme/agent-smith",
+        "nginx",
+        "localhost:5000/agent",
+    ]
+)
+
+
+@FUZZ
+@given(
+    image=st.one_of(
+        st.builds(
+            lambda repo, tag: repo + tag,
+            IMAGE_PARTS,
+            st.sampled_from(["", ":7", ":latest", "@sha256:" + "a" * 64, ":7.86.0@sha256:ab"]),
+        ),
+        st.text(max_size=30),
+    ),
+    patterns=st.sampled_from([(), ("*/mirror/*",), ("ghcr.io/acme/*",)]),
+)
+def test_the_agent_image_prefilter_never_changes_the_answer(
+    image: str, patterns: tuple[str, ...]
+) -> None:
+    from ecs_readonly_datadog import images
+
+    full = bool(image.strip()) and images._is_agent_image.__wrapped__(image, patterns)
+    assert images.is_agent_image(image, patterns) == full

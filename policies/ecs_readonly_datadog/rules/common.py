@@ -126,7 +126,6 @@ def classify(td: TaskDefinition, patterns: Sequence[str]) -> Classification:
         if not isinstance(container, dict):
             continue
         image = container.get("image")
-        label = container_label(container, index)
         if isinstance(image, Unknown):
             uncertain.append((image, index, "its image is unknown"))
             continue
@@ -134,6 +133,7 @@ def classify(td: TaskDefinition, patterns: Sequence[str]) -> Classification:
             continue
         assert isinstance(image, str)
         name = container_name(container)
+        label = container_label(container, index)  # only for Agent images: most aren't
         entry = AgentContainer(
             index, container, label, name if isinstance(name, str) else None, image
         )
