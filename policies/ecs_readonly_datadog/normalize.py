@@ -177,8 +177,9 @@ def _kind(value: Any) -> str:
 # preview every resource's content differs, so a larger cache answers nothing, while each entry
 # keeps ~1,500 parsed objects alive for the collector to walk again and again (LRU(32) cost
 # ~0.1x of the no-op floor per Analyze in benchmarks/pack_cost.py). Repeats within one request
-# use pack's memo; this keeps the same content seen back to back (direct calls, tests).
-_CACHE: LRU[TaskDefinition] = LRU(2)
+# use pack's memo; this keeps the same content seen back to back (direct calls, tests), and
+# frees the previous one while it is still warm in the CPU cache.
+_CACHE: LRU[TaskDefinition] = LRU(1)
 
 
 def clear_cache() -> None:
@@ -269,8 +270,12 @@ def _with(containers: TaskDefinition, label: str, raw_volumes: Any) -> TaskDefin
     elif isinstance(volumes, (list, tuple)):
         proxies = frozenset(_sdk_wrapper_types()[0])
         for index, entry in enumerate(volumes):
-            # Fast path for the SDK's dict proxy; anything else goes through _shallow.
-            volume = _target(entry) if type(entry) in proxies else _shallow(entry)
+            # Fast paths for a plain volume object and the SDK's dict proxy; anything else
+            # (secret wrappers, sentinels) goes through _shallow.
+            if type(entry) is dict and SIG_KEY not in entry:
+                volume = entry
+            else:
+                volume = _target(entry) if type(entry) in proxies else _shallow(entry)
             if type(volume) is not dict:
                 if isinstance(volume, Unknown):
                     td.volumes_uncertain = True
