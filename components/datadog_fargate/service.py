@@ -6,7 +6,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import containers, iam
+from . import containers, iam, outputs
 from .args import DatadogFargateServiceArgs
 from .secret_refs import grant_for
 from .spec import ServiceSpec
@@ -68,7 +68,7 @@ class DatadogFargateService(pulumi.ComponentResource):
             opts=child,
         )
         definitions = containers.container_definitions(spec, account.region)
-        self.container_definitions = pulumi.Output.json_dumps(definitions)
+        self.container_definitions = outputs.json_dumps(definitions)
 
         execution_role_arn = spec.execution_role_arn or self._execution_role(spec, account, tags)
         task_role_arn = spec.task_role_arn or self._task_role(spec, account, tags)

@@ -367,3 +367,20 @@ def test_security_group_descriptions_are_accepted_by_ec2(args: dict[str, Any]) -
     descriptions = [group["description"]] + [rule["description"] for rule in group["egress"]]
     for description in descriptions:
         assert EC2_DESCRIPTION.match(description), description
+
+
+def test_a_secret_output_inside_the_definitions_keeps_them_secret(args: dict[str, Any]) -> None:
+    """Only the Outputs inside the definitions are awaited; their secretness must still spread."""
+
+    def program() -> None:
+        args["datadog"]["api_key_secret_arn"] = pulumi.Output.secret(
+            args["datadog"]["api_key_secret_arn"]
+        )
+        DatadogFargateService("checkout", args)  # type: ignore[arg-type]
+
+    task = run(program).one("aws:ecs/taskDefinition:TaskDefinition")
+    wire = task.wire_inputs["containerDefinitions"]
+    # Pulumi's secret signature: what the engine (and a policy pack) receives for a secret.
+    assert isinstance(wire, dict) and wire["4dabf18193072939515e22adb298388d"] == (
+        "1b47061264138c4ac30d75fd1eb44270"
+    )
