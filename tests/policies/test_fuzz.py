@@ -322,13 +322,16 @@ def unusable(containers: Any) -> bool:
     return value is _BROKEN or not (isinstance(value, list) or is_sentinel(value))
 
 
-def assert_clear(findings: list[Finding]) -> None:
+def assert_clear(findings: list[Finding], given: Any) -> None:
+    """Messages are text for people: no internal error, no Python repr of our own objects
+    (unless the input itself spelled it: values are quoted back on purpose)."""
+    echoed = json.dumps(given, default=repr)
     for f in findings:
         assert isinstance(f.message, str) and f.message.strip(), f
         assert f.enforcement_level in ("mandatory", "advisory"), f
         assert "internal error" not in f.message, f.message
         for leak in ("Unknown(", " object at 0x", "Traceback", "<class ", "_DictProxy"):
-            assert leak not in f.message, f.message
+            assert leak not in f.message or leak in echoed, f.message
         assert f.message.startswith("task definition '"), f.message
 
 
@@ -339,7 +342,7 @@ def test_no_input_escapes_the_rules_and_malformed_input_is_a_clear_violation(
 ) -> None:
     wire = wire_form(props)
     findings = check_task_definition(wire, resource_name=name)
-    assert_clear(findings)
+    assert_clear(findings, (wire, name))
     containers = wire["containerDefinitions"]
     if unusable(containers):
         # Every rule says what is wrong and that it could not check, at its own level.
@@ -357,7 +360,7 @@ def test_every_writable_or_malformed_container_is_named(containers: list[Any]) -
     findings = check_task_definition(
         wire_form({"family": "svc", "containerDefinitions": containers})
     )
-    assert_clear(findings)
+    assert_clear(findings, containers)
     readonly = [f.message for f in findings if f.policy == READONLY and not f.unknown]
     plain, _ = to_plain(wire_form({"c": containers})["c"])
     for index, container in enumerate(plain):
@@ -430,7 +433,7 @@ def test_an_unknown_anywhere_in_a_passing_definition_is_never_a_violation(
     if classic_shape and isinstance(props.get("containerDefinitions"), list):
         props["containerDefinitions"] = json.dumps(props["containerDefinitions"])
     findings = check_task_definition(wire_form(props))
-    assert_clear(findings)
+    assert_clear(findings, props)
     assert [f for f in findings if f.enforcement_level == "mandatory"] == [], (path, findings)
 
 
