@@ -89,7 +89,9 @@ def _collect_unknown_paths(value: Any, path: str, found: list[str]) -> None:
     if isinstance(value, Unknown):
         found.append(path)
     elif isinstance(value, dict):
-        for key, item in value.items():
+        # Key order: the engine's Struct maps arrive in no fixed order, so the same inputs
+        # would list their unknowns differently from run to run.
+        for key, item in sorted(value.items(), key=lambda pair: str(pair[0])):
             _collect_unknown_paths(item, f"{path}.{key}", found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
