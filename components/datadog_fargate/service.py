@@ -1,5 +1,6 @@
 """`DatadogFargateService`: the component that wires the spec into AWS resources."""
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,9 +21,29 @@ class _Account:
 
     def __init__(self, parent: pulumi.Resource) -> None:
         opts = pulumi.InvokeOutputOptions(parent=parent)
-        self.partition = aws.get_partition_output(opts=opts).partition
+        identity = aws.get_caller_identity_output(opts=opts)
+        self.account_id = identity.account_id
+        self.partition = identity.arn.apply(lambda arn: arn.split(":")[1])
         self.region = aws.get_region_output(opts=opts).region
-        self.account_id = aws.get_caller_identity_output(opts=opts).account_id
+
+
+# One lookup per program run and AWS provider, not per service: keyed by the run's root stack
+# resource (a new run never sees an old run's Outputs) and the provider the component inherits.
+_ACCOUNTS: "weakref.WeakKeyDictionary[pulumi.Resource, dict[int, _Account]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _account_for(component: pulumi.ComponentResource) -> _Account:
+    root = pulumi.runtime.get_root_resource()
+    if root is None:  # no stack (unusual test setups): nothing to share
+        return _Account(component)
+    provider = component.get_provider("aws::")
+    by_provider = _ACCOUNTS.setdefault(root, {})
+    key = id(provider) if provider is not None else 0
+    if key not in by_provider:
+        by_provider[key] = _Account(component)
+    return by_provider[key]
 
 
 class DatadogFargateService(pulumi.ComponentResource):
@@ -57,7 +78,7 @@ class DatadogFargateService(pulumi.ComponentResource):
         self.spec = spec
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(spec.tags)
-        account = _Account(self)
+        account = _account_for(self)
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",

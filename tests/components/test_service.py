@@ -384,3 +384,20 @@ def test_a_secret_output_inside_the_definitions_keeps_them_secret(args: dict[str
     assert isinstance(wire, dict) and wire["4dabf18193072939515e22adb298388d"] == (
         "1b47061264138c4ac30d75fd1eb44270"
     )
+
+
+def test_account_lookups_are_shared_per_program_and_provider(args: dict[str, Any]) -> None:
+    """One caller-identity and one region lookup per AWS provider, not per service."""
+
+    def program() -> None:
+        DatadogFargateService("checkout", args)  # type: ignore[arg-type]
+        DatadogFargateService("payments", args)  # type: ignore[arg-type]
+        other = aws.Provider("eu", region="eu-west-1")
+        DatadogFargateService("eu-checkout", args, pulumi.ResourceOptions(providers=[other]))  # type: ignore[arg-type]
+
+    result = run(program)
+    calls = result.mocks.calls
+    assert calls.count("aws:index/getCallerIdentity:getCallerIdentity") == 2
+    assert calls.count("aws:index/getRegion:getRegion") == 2
+    assert "aws:index/getPartition:getPartition" not in calls  # read from the identity's ARN
+    assert len(result.of_type("aws:ecs/taskDefinition:TaskDefinition")) == 3
