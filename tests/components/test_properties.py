@@ -15,9 +15,7 @@ import json
 import os
 from typing import Any
 
-import botocore.session
 import pytest
-from botocore.validate import ParamValidator
 from datadog_fargate import DatadogFargateService, InvalidArgsError
 from datadog_fargate.defaults import (
     AGENT_CONTAINER,
@@ -29,6 +27,7 @@ from datadog_fargate.defaults import (
     SITES,
 )
 from datadog_fargate.fargate import TASK_SIZES
+from ecs_api import model_errors, register_request
 from ecs_readonly_datadog import check_task_definition
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -44,8 +43,6 @@ PROPERTY = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-ECS = botocore.session.get_session().get_service_model("ecs")
-REGISTER = ECS.operation_model("RegisterTaskDefinition").input_shape
 RESERVED = {AGENT_CONTAINER, INIT_CONTAINER, LOG_ROUTER_CONTAINER}
 # Ports the Agent listens on in the task's shared network namespace.
 AGENT_PORTS = {APM_PORT, DOGSTATSD_PORT, 5000, 5001, 5012}
@@ -237,27 +234,6 @@ def build(name: str, args: dict[str, Any]) -> Run:
     return run(lambda: DatadogFargateService(name, args))  # type: ignore[arg-type]
 
 
-def register_request(inputs: dict[str, Any]) -> dict[str, Any]:
-    """The task definition's pulumi-aws inputs as the ECS RegisterTaskDefinition request."""
-    request: dict[str, Any] = {
-        "family": inputs["family"],
-        "containerDefinitions": json.loads(inputs["containerDefinitions"]),
-        "volumes": inputs["volumes"],
-        "cpu": inputs["cpu"],
-        "memory": inputs["memory"],
-        "networkMode": inputs["networkMode"],
-        "requiresCompatibilities": inputs["requiresCompatibilities"],
-        "runtimePlatform": inputs["runtimePlatform"],
-        "executionRoleArn": inputs["executionRoleArn"],
-        "taskRoleArn": inputs["taskRoleArn"],
-    }
-    if "ephemeralStorage" in inputs:  # numbers cross the mock engine as floats
-        request["ephemeralStorage"] = {"sizeInGiB": int(inputs["ephemeralStorage"]["sizeInGib"])}
-    if inputs.get("tags"):
-        request["tags"] = [{"key": k, "value": v} for k, v in inputs["tags"].items()]
-    return request
-
-
 @PROPERTY
 @given(case=valid_args())
 def test_valid_args_pass_every_policy_and_the_ecs_model(case: tuple[str, dict[str, Any]]) -> None:
@@ -267,8 +243,7 @@ def test_valid_args_pass_every_policy_and_the_ecs_model(case: tuple[str, dict[st
     assert isinstance(inputs["containerDefinitions"], str)
     findings = check_task_definition(inputs, resource_name=f"{name}-task")
     assert findings == [], [f.message for f in findings]
-    report = ParamValidator().validate(register_request(inputs), REGISTER)
-    assert not report.has_errors(), report.generate_report()
+    assert model_errors(register_request(inputs)) == ""
     containers = json.loads(inputs["containerDefinitions"])
     assert all(c["readonlyRootFilesystem"] is True for c in containers)
 
