@@ -588,6 +588,16 @@ def _load_balancer(r: _Reader, containers: Mapping[str, ContainerSpec]) -> LoadB
     return LoadBalancerSpec(target_group_arn=target, container_name=name, container_port=port)
 
 
+def _tags(r: _Reader) -> tuple[tuple[str, str], ...]:
+    pairs = r.string_pairs("tags")
+    for key, _ in pairs:
+        if key.lower().startswith("aws:"):
+            r.problems.append(
+                f'tags.{key}: the "aws:" prefix is reserved for AWS; choose another key'
+            )
+    return pairs
+
+
 def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> ServiceSpec:
     """Check every argument; return the normalized spec or raise `InvalidArgsError`."""
     problems: list[str] = []
@@ -633,6 +643,12 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
     subnets = r.input_strings("subnet_ids", required=True)
     groups = r.input_strings("security_group_ids")
     vpc_id = r.input_str("vpc_id")
+    if groups and vpc_id is not None:
+        r.fail(
+            "vpc_id",
+            vpc_id,
+            "is only used to create a security group when security_group_ids is empty; drop one of them",
+        )
     if not groups and vpc_id is None:
         r.fail(
             "security_group_ids",
@@ -682,7 +698,7 @@ def validate(name: str, args: DatadogFargateServiceArgs | Mapping[str, Any]) -> 
         secrets_kms_key_arns=tuple(r.input_strings("secrets_kms_key_arns")),
         execution_role_arn=r.input_str("execution_role_arn"),
         task_role_arn=r.input_str("task_role_arn"),
-        tags=r.string_pairs("tags"),
+        tags=_tags(r),
         enable_execute_command=enable_exec,
     )
     if problems:
